@@ -1,0 +1,113 @@
+# crm -- see README.md.  `make`, `make check`, `make demo`, `make install`.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+CRM_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers
+# DEVELOPER=1: warnings are errors, as for every commit
+ifdef DEVELOPER
+CRM_CFLAGS += -Werror -Wvla -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wpointer-arith -Wformat=2
+endif
+# SANITIZE=address,undefined: a separate build under build-san/
+ifdef SANITIZE
+CRM_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+CRM_LDFLAGS += -fsanitize=$(SANITIZE)
+BUILD ?= build-san
+else
+BUILD ?= build
+endif
+
+DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libgit2 yaml-0.1 2>/dev/null)
+DEPS_LIBS = $(shell $(PKG_CONFIG) --libs libgit2 yaml-0.1 2>/dev/null || echo -lgit2 -lyaml) \
+	-lcsv -lunistring
+
+LIB_SRC = $(wildcard lib/*.c)
+CMD_SRC = $(wildcard cmd/*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC = $(wildcard tests/unit/test-*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+MAN_SRC = $(wildcard man/*.scd)
+MAN_OUT = $(MAN_SRC:%.scd=%)
+
+CRM = $(BUILD)/crm
+
+all: crm man
+
+# The binary at ./crm is the last build made (normal or sanitized).
+crm: $(CRM)
+	@cp $(CRM) crm
+
+$(CRM): $(BUILD)/crm.o $(CMD_OBJ) $(LIB_OBJ)
+	$(CC) $(CRM_LDFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS)
+
+# Objects depend on the flags they were built with and on every header
+# (the project is small: a full rebuild is seconds).
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) $(BUILD)/.flags | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CRM_CFLAGS) $(DEPS_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CRM_CFLAGS) $(CFLAGS) $(CRM_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(CRM_CFLAGS) $(CFLAGS) $(CRM_LDFLAGS)' > $@
+
+$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/unit.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CRM_CFLAGS) $(DEPS_CFLAGS) $(CFLAGS) $(CRM_LDFLAGS) $(LDFLAGS) \
+		-o $@ $< $(LIB_OBJ) $(DEPS_LIBS) -lcmocka
+
+# Missing Debian packages are installed (with sudo when not root).
+deps:
+	@scripts/install-deps
+
+man: $(MAN_OUT)
+
+man/%: man/%.scd | deps
+	scdoc < $< > $@
+
+completions: $(CRM)
+	$(CRM) --completion bash > completions/crm.bash
+	$(CRM) --completion zsh > completions/_crm
+	$(CRM) --completion fish > completions/crm.fish
+
+check: crm man $(UNIT_BIN)
+	@CRM_BUILD=$(BUILD) tests/run-all $(UNIT_BIN)
+
+check-valgrind: crm man
+	@CRM_VALGRIND=1 CRM_BUILD=$(BUILD) tests/run-all
+
+demo: crm
+	@scripts/demo
+
+install: crm man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 crm $(DESTDIR)$(BINDIR)/crm
+	install -m 644 $(filter %.1,$(MAN_OUT)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(filter %.5,$(MAN_OUT)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/crm
+	install -m 644 completions/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
+	install -m 644 completions/crm.fish $(DESTDIR)$(FISHCOMPDIR)/crm.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/crm $(DESTDIR)$(BASHCOMPDIR)/crm \
+		$(DESTDIR)$(ZSHCOMPDIR)/_crm $(DESTDIR)$(FISHCOMPDIR)/crm.fish
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_OUT))))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_OUT))))
+
+clean:
+	rm -rf build build-san crm $(MAN_OUT) tests/trash.*
+
+.PHONY: all crm deps man completions check check-valgrind demo install \
+	uninstall clean FORCE

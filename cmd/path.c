@@ -1,0 +1,46 @@
+#include <stdio.h>
+
+#include "cmd.h"
+
+static const char *const usage[] = {
+	"crm path [--relative] <who>",
+	NULL,
+};
+
+static int relative;
+
+static const struct cmd_option options[] = {
+	{ 0, "relative", OPT_FLAG, &relative, NULL, "print the path inside the store", 0, NULL },
+	OPT_END_MARK,
+};
+
+static const enum opt_complete args_complete[] = { COMPLETE_CUSTOMER };
+
+const struct cmd_spec spec_path = { "path", usage, options, args_complete, 0 };
+
+int cmd_path(int argc, char **argv, struct crm_ctx *ctx)
+{
+	struct strlist args = { NULL, 0, 0 };
+	struct crm_record *r = NULL;
+	int rc;
+
+	rc = cmd_parse(&spec_path, argc, argv, &args, ctx);
+	if (rc) {
+		rc = CMD_PARSE_EXIT(rc);
+		goto done;
+	}
+	if (args.n != 1) {
+		rc = cmd_usage_error(&spec_path, ctx, "give one customer");
+		goto done;
+	}
+	if ((rc = who_load(&r, ctx, args.items[0])))
+		goto done;
+	if (relative)
+		printf("%s\n", r->path);
+	else
+		printf("%s/%s\n", crm_store_root(ctx->store), r->path);
+done:
+	crm_record_free(r);
+	strlist_release(&args);
+	return rc;
+}

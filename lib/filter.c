@@ -1,0 +1,242 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "filter.h"
+#include "text.h"
+#include "util.h"
+
+static const char *const field_aliases[][2] = {
+	{ "tag", "tags" }, { "email", "emails" }, { "phone", "phones" },
+};
+
+static const char *canonical_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(field_aliases); i++)
+		if (!strcmp(key, field_aliases[i][0]))
+			return field_aliases[i][1];
+	return key;
+}
+
+static int valid_key(const char *key, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = key[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		      c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static void add_term(struct crm_filter *f, enum crm_filter_op op,
+		     const char *key, size_t keylen, const char *value)
+{
+	struct crm_filter_term *t;
+
+	ALLOC_GROW(f->terms, f->n + 1, f->alloc);
+	t = &f->terms[f->n++];
+	t->op = op;
+	t->key = key ? xstrndup(key, keylen) : NULL;
+	t->value = xstrdup(value);
+}
+
+int crm_filter_parse(struct crm_filter *f, const char *const *args,
+		     size_t nargs)
+{
+	size_t i;
+
+	for (i = 0; i < nargs; i++) {
+		const char *a = args[i];
+		const char *colon = strchr(a, ':');
+
+		if ((a[0] == '+' || a[0] == '-') && !colon) {
+			if (!a[1]) {
+				crm_error_set(CRM_EINVALID,
+					      "filter '%s' names no tag", a);
+				return CRM_EINVALID;
+			}
+			add_term(f, a[0] == '+' ? CRM_FILTER_TAG :
+				 CRM_FILTER_NOT_TAG, NULL, 0, a + 1);
+		} else if (colon == a) {
+			crm_error_set(CRM_EINVALID,
+				      "filter '%s' has no field name before ':'",
+				      a);
+			return CRM_EINVALID;
+		} else if (colon && valid_key(a, (size_t)(colon - a))) {
+			char *raw = xstrndup(a, (size_t)(colon - a));
+			const char *key = canonical_key(raw);
+
+			if (!strcmp(key, "tags"))
+				add_term(f, CRM_FILTER_TAG, NULL, 0, colon + 1);
+			else
+				add_term(f, CRM_FILTER_FIELD, key, strlen(key),
+					 colon + 1);
+			free(raw);
+		} else {
+			/* "10:30" or "re: proposal" are words, not fields */
+			add_term(f, CRM_FILTER_TEXT, NULL, 0, a);
+		}
+	}
+	return 0;
+}
+
+void crm_filter_release(struct crm_filter *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->terms[i].key);
+		free(f->terms[i].value);
+	}
+	free(f->terms);
+	memset(f, 0, sizeof(*f));
+}
+
+static int folded_equal(const char *a, const char *b)
+{
+	struct strbuf fa = STRBUF_INIT, fb = STRBUF_INIT;
+	int eq;
+
+	crm_text_fold(&fa, a);
+	crm_text_fold(&fb, b);
+	eq = !strcmp(fa.buf, fb.buf);
+	strbuf_release(&fa);
+	strbuf_release(&fb);
+	return eq;
+}
+
+/* Whether `value` equals `n` or, for a list, any of its elements. */
+static int node_has_value(const struct crm_node *n, const char *value)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	if (n->kind == CRM_NODE_SCALAR)
+		return folded_equal(n->str, value);
+	if (n->kind == CRM_NODE_SEQ)
+		for (i = 0; i < n->nitems; i++)
+			if (node_has_value(n->items[i], value))
+				return 1;
+	return 0;
+}
+
+static int node_contains_text(const struct crm_node *n, const char *text)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_text_matches(n->str, text);
+	for (i = 0; i < n->nitems; i++)
+		if (node_contains_text(n->items[i], text))
+			return 1;
+	return 0;
+}
+
+/* A dotted key walks into maps: address.city */
+static const struct crm_node *lookup(const struct crm_node *map,
+				     const char *key)
+{
+	const char *dot;
+	const struct crm_node *v;
+	char *head;
+
+	if (!map || map->kind != CRM_NODE_MAP)
+		return NULL;
+	if ((v = crm_map_get(map, key)))
+		return v;
+	dot = strchr(key, '.');
+	if (!dot)
+		return NULL;
+	head = xstrndup(key, (size_t)(dot - key));
+	v = crm_map_get(map, head);
+	free(head);
+	return lookup(v, dot + 1);
+}
+
+/*
+ * A key the record does not have may belong to its deals or follow-ups
+ * (stage:proposal lists customers with a deal at that stage).
+ */
+static int entries_have(const struct crm_node *record, const char *key,
+			const char *value)
+{
+	static const char *const lists[] = { "deals", "followups" };
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		const struct crm_node *seq = crm_map_get(record, lists[i]);
+
+		for (j = 0; seq && seq->kind == CRM_NODE_SEQ &&
+			    j < seq->nitems; j++)
+			if (node_has_value(lookup(seq->items[j], key), value))
+				return 1;
+	}
+	return 0;
+}
+
+static int term_matches(const struct crm_filter_term *t,
+			const struct crm_node *record,
+			const struct crm_node *entry)
+{
+	const struct crm_node *v;
+	static const char *const text_fields[] = { "log", "deals",
+						   "followups" };
+	size_t i;
+
+	switch (t->op) {
+	case CRM_FILTER_TAG:
+		return node_has_value(crm_map_get(record, "tags"), t->value);
+	case CRM_FILTER_NOT_TAG:
+		return !node_has_value(crm_map_get(record, "tags"), t->value);
+	case CRM_FILTER_FIELD:
+		v = entry ? lookup(entry, t->key) : NULL;
+		if (!v)
+			v = lookup(record, t->key);
+		if (!*t->value)
+			return !v || (v->kind == CRM_NODE_SCALAR && !*v->str);
+		if (v)
+			return node_has_value(v, t->value);
+		return !entry && entries_have(record, t->key, t->value);
+	case CRM_FILTER_TEXT:
+		if (entry && node_contains_text(entry, t->value))
+			return 1;
+		/* the card, not the whole timeline: log text is for crm log */
+		for (i = 0; i < crm_map_len(record); i++) {
+			const char *key = crm_map_key(record, i);
+			size_t k;
+			int skip = 0;
+
+			for (k = 0; k < ARRAY_SIZE(text_fields); k++)
+				skip |= !strcmp(key, text_fields[k]);
+			if (!skip && node_contains_text(crm_map_value(record, i),
+							t->value))
+				return 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+int crm_filter_match(const struct crm_filter *f,
+		     const struct crm_node *record,
+		     const struct crm_node *entry)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!term_matches(&f->terms[i], record, entry))
+			return 0;
+	return 1;
+}

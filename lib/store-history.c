@@ -1,0 +1,402 @@
+/*
+ * Reading the store's past: per-record history and undo.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "store-internal.h"
+#include "util.h"
+
+/* The blob at `path` in `commit`'s tree, or a zero oid if absent. */
+static int blob_at(git_oid *out, git_commit *commit, const char *path)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!commit)
+		return 0;
+	if (git_commit_tree(&tree, commit))
+		return crm_git_error("cannot read a commit");
+	if (!git_tree_entry_bypath(&entry, tree, path))
+		git_oid_cpy(out, git_tree_entry_id(entry));
+	else
+		git_error_clear();
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return rc;
+}
+
+static int load_blob(git_blob **out, struct crm_store *s, const git_oid *id)
+{
+	*out = NULL;
+	if (git_oid_is_zero(id))
+		return 0;
+	if (git_blob_lookup(out, s->repo, id))
+		return crm_git_error("cannot read a blob");
+	return 0;
+}
+
+static int report_change(struct crm_store *s, git_commit *c,
+			 const git_oid *old_id, const git_oid *new_id,
+			 crm_history_cb cb, void *data)
+{
+	const git_signature *sig = git_commit_author(c);
+	struct crm_change_info info;
+	git_blob *old_blob = NULL, *new_blob = NULL;
+	int rc;
+
+	memset(&info, 0, sizeof(info));
+	if ((rc = load_blob(&old_blob, s, old_id)) ||
+	    (rc = load_blob(&new_blob, s, new_id)))
+		goto done;
+	git_oid_tostr(info.commit, sizeof(info.commit), git_commit_id(c));
+	info.author = sig->name;
+	info.email = sig->email;
+	info.time = (time_t)sig->when.time;
+	info.offset = sig->when.offset;
+	info.message = git_commit_message(c);
+	if (old_blob) {
+		info.old_data = git_blob_rawcontent(old_blob);
+		info.old_len = (size_t)git_blob_rawsize(old_blob);
+	}
+	if (new_blob) {
+		info.new_data = git_blob_rawcontent(new_blob);
+		info.new_len = (size_t)git_blob_rawsize(new_blob);
+	}
+	rc = cb(&info, data);
+done:
+	git_blob_free(old_blob);
+	git_blob_free(new_blob);
+	return rc;
+}
+
+int crm_store_history(struct crm_store *s, const char *path,
+		      crm_history_cb cb, void *data)
+{
+	struct strbuf branch = STRBUF_INIT;
+	git_commit *c = NULL, *parent = NULL;
+	git_oid tip, here, before;
+	int unborn, rc;
+
+	if ((rc = crm_store_head(s, &branch, &tip, &unborn)) || unborn)
+		goto done;
+	if (git_commit_lookup(&c, s->repo, &tip)) {
+		rc = crm_git_error("cannot read HEAD");
+		goto done;
+	}
+	if ((rc = blob_at(&here, c, path)))
+		goto done;
+	/* first parent only: a merge shows as one change, as git log does */
+	while (c) {
+		if (git_commit_parentcount(c) &&
+		    git_commit_parent(&parent, c, 0)) {
+			rc = crm_git_error("cannot read a parent commit");
+			goto done;
+		}
+		if ((rc = blob_at(&before, parent, path)))
+			goto done;
+		if (!git_oid_equal(&here, &before)) {
+			rc = report_change(s, c, &before, &here, cb, data);
+			if (rc)
+				goto done;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+		here = before;
+	}
+done:
+	git_commit_free(c);
+	git_commit_free(parent);
+	strbuf_release(&branch);
+	return rc > 0 ? 0 : rc;
+}
+
+/* crm's own commits say "crm: ..."; undo commits name what they undo. */
+#define UNDO_TRAILER "Undoes: "
+
+static int is_crm_commit(git_commit *c)
+{
+	return starts_with(git_commit_message(c), "crm: ");
+}
+
+static int undone_commit(git_commit *c, git_oid *out)
+{
+	const char *m = strstr(git_commit_message(c), "\n" UNDO_TRAILER);
+
+	if (!m || !starts_with(git_commit_message(c), "crm: undo "))
+		return 0;
+	return !git_oid_fromstrn(out, m + 1 + strlen(UNDO_TRAILER),
+				 GIT_OID_HEXSZ);
+}
+
+struct oid_set {
+	git_oid *items;
+	size_t n, alloc;
+};
+
+static int oid_set_has(const struct oid_set *set, const git_oid *id)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (git_oid_equal(&set->items[i], id))
+			return 1;
+	return 0;
+}
+
+/*
+ * Collect every file that differs between two trees, descending only
+ * into subtrees whose ids differ: a one-record commit in a store of
+ * 100,000 customers costs a few tree reads, not a walk of every file.
+ */
+struct path_list {
+	char **items;
+	size_t n, alloc;
+};
+
+static void path_list_add(struct path_list *l, const char *prefix,
+			  const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	strbuf_addf(&p, "%s%s", prefix, name);
+	ALLOC_GROW(l->items, l->n + 1, l->alloc);
+	l->items[l->n++] = strbuf_detach(&p, NULL);
+}
+
+static void path_list_release(struct path_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+}
+
+static int diff_trees(struct crm_store *s, git_tree *a, git_tree *b,
+		      const char *prefix, struct path_list *out);
+
+static int diff_entry(struct crm_store *s, const git_tree_entry *ea,
+		      const git_tree_entry *eb, const char *prefix,
+		      struct path_list *out)
+{
+	const git_tree_entry *e = ea ? ea : eb;
+	int a_dir = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+	int b_dir = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+	git_tree *ta = NULL, *tb = NULL;
+	struct strbuf sub = STRBUF_INIT;
+	int rc = 0;
+
+	if (ea && eb && git_oid_equal(git_tree_entry_id(ea),
+				      git_tree_entry_id(eb)))
+		return 0;
+	if (!a_dir && !b_dir) {
+		path_list_add(out, prefix, git_tree_entry_name(e));
+		return 0;
+	}
+	if ((a_dir && git_tree_lookup(&ta, s->repo, git_tree_entry_id(ea))) ||
+	    (b_dir && git_tree_lookup(&tb, s->repo, git_tree_entry_id(eb)))) {
+		rc = crm_git_error("cannot read a tree");
+		goto done;
+	}
+	/* a file replaced by a directory (or back) changes both */
+	if (ea && !a_dir)
+		path_list_add(out, prefix, git_tree_entry_name(ea));
+	if (eb && !b_dir)
+		path_list_add(out, prefix, git_tree_entry_name(eb));
+	strbuf_addf(&sub, "%s%s/", prefix, git_tree_entry_name(e));
+	rc = diff_trees(s, ta, tb, sub.buf, out);
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	strbuf_release(&sub);
+	return rc;
+}
+
+/* git's tree order: a tree's name sorts as if it ended in '/' */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+	unsigned char ca, cb;
+
+	for (; *na && *na == *nb; na++, nb++)
+		;
+	ca = *na ? (unsigned char)*na :
+	     git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/' : 0;
+	cb = *nb ? (unsigned char)*nb :
+	     git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/' : 0;
+	return (int)ca - (int)cb;
+}
+
+static int diff_trees(struct crm_store *s, git_tree *a, git_tree *b,
+		      const char *prefix, struct path_list *out)
+{
+	size_t i = 0, j = 0;
+	size_t na = a ? git_tree_entrycount(a) : 0;
+	size_t nb = b ? git_tree_entrycount(b) : 0;
+	int rc = 0;
+
+	while (!rc && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ?
+			git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ?
+			git_tree_entry_byindex(b, j) : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 : entry_cmp(ea, eb);
+
+		if (cmp == 0) {
+			rc = diff_entry(s, ea, eb, prefix, out);
+			i++;
+			j++;
+		} else if (cmp < 0) {
+			rc = diff_entry(s, ea, NULL, prefix, out);
+			i++;
+		} else {
+			rc = diff_entry(s, NULL, eb, prefix, out);
+			j++;
+		}
+	}
+	return rc;
+}
+
+static int find_undo_target(git_commit *head, git_commit **out)
+{
+	struct oid_set undone = { NULL, 0, 0 };
+	git_commit *c = NULL, *next = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if (git_commit_dup(&c, head))
+		return crm_git_error("cannot read HEAD");
+	while (c) {
+		git_oid target;
+
+		if (!is_crm_commit(c)) {
+			crm_error_set(CRM_ERROR,
+				      "the last change (%.7s) was not made by "
+				      "crm; undo it with 'crm git revert'",
+				      git_oid_tostr_s(git_commit_id(c)));
+			rc = CRM_ERROR;
+			break;
+		}
+		if (undone_commit(c, &target)) {
+			ALLOC_GROW(undone.items, undone.n + 1, undone.alloc);
+			undone.items[undone.n++] = target;
+		} else if (!oid_set_has(&undone, git_commit_id(c))) {
+			if (!git_commit_parentcount(c)) {
+				crm_error_set(CRM_ERROR,
+					      "nothing to undo: only the store's "
+					      "creation is left");
+				rc = CRM_ERROR;
+			} else if (git_commit_parentcount(c) > 1) {
+				crm_error_set(CRM_ERROR,
+					      "the last change is a merge; "
+					      "undo it with git");
+				rc = CRM_ERROR;
+			} else {
+				*out = c;
+				c = NULL;
+			}
+			break;
+		}
+		if (!git_commit_parentcount(c)) {
+			crm_error_set(CRM_ERROR, "nothing to undo");
+			rc = CRM_ERROR;
+			break;
+		}
+		if (git_commit_parent(&next, c, 0)) {
+			rc = crm_git_error("cannot read a parent commit");
+			break;
+		}
+		git_commit_free(c);
+		c = next;
+		next = NULL;
+	}
+	git_commit_free(c);
+	free(undone.items);
+	return rc;
+}
+
+int crm_store_undo(struct crm_store *s, struct strbuf *summary)
+{
+	struct strbuf branch = STRBUF_INIT, msg = STRBUF_INIT;
+	struct path_list paths = { NULL, 0, 0 };
+	struct crm_change *changes = NULL;
+	git_blob **blobs = NULL;
+	git_commit *head = NULL, *target = NULL, *parent = NULL;
+	git_tree *t_tree = NULL, *p_tree = NULL;
+	git_oid tip;
+	size_t i;
+	int unborn, rc;
+
+	if ((rc = crm_store_head(s, &branch, &tip, &unborn)))
+		goto done;
+	if (unborn) {
+		crm_error_set(CRM_ERROR, "nothing to undo");
+		rc = CRM_ERROR;
+		goto done;
+	}
+	if (git_commit_lookup(&head, s->repo, &tip)) {
+		rc = crm_git_error("cannot read HEAD");
+		goto done;
+	}
+	if ((rc = find_undo_target(head, &target)))
+		goto done;
+	if (git_commit_parent(&parent, target, 0) ||
+	    git_commit_tree(&t_tree, target) ||
+	    git_commit_tree(&p_tree, parent)) {
+		rc = crm_git_error("cannot read the change to undo");
+		goto done;
+	}
+	if ((rc = diff_trees(s, p_tree, t_tree, "", &paths)))
+		goto done;
+	changes = xcalloc(paths.n ? paths.n : 1, sizeof(*changes));
+	blobs = xcalloc(paths.n ? paths.n : 1, sizeof(*blobs));
+	for (i = 0; i < paths.n; i++) {
+		git_oid now_id, then_id, before_id;
+
+		if ((rc = blob_at(&now_id, head, paths.items[i])) ||
+		    (rc = blob_at(&then_id, target, paths.items[i])) ||
+		    (rc = blob_at(&before_id, parent, paths.items[i])))
+			goto done;
+		/* a later change to the same file would be lost: refuse */
+		if (!git_oid_equal(&now_id, &then_id)) {
+			crm_error_set(CRM_ECONFLICT,
+				      "cannot undo '%s': '%s' has changed since",
+				      git_commit_summary(target), paths.items[i]);
+			rc = CRM_ECONFLICT;
+			goto done;
+		}
+		changes[i].path = paths.items[i];
+		if ((rc = load_blob(&blobs[i], s, &before_id)))
+			goto done;
+		if (blobs[i]) {
+			changes[i].data = git_blob_rawcontent(blobs[i]);
+			changes[i].len = (size_t)git_blob_rawsize(blobs[i]);
+		}
+	}
+	strbuf_addstr(summary, git_commit_summary(target));
+	strbuf_addf(&msg, "crm: undo %s\n\n%s%s\n",
+		    starts_with(summary->buf, "crm: ") ? summary->buf + 5 :
+		    summary->buf, UNDO_TRAILER,
+		    git_oid_tostr_s(git_commit_id(target)));
+	rc = crm_store_commit(s, changes, paths.n, msg.buf);
+done:
+	if (blobs)
+		for (i = 0; i < paths.n; i++)
+			git_blob_free(blobs[i]);
+	free(blobs);
+	free(changes);
+	path_list_release(&paths);
+	git_tree_free(t_tree);
+	git_tree_free(p_tree);
+	git_commit_free(parent);
+	git_commit_free(target);
+	git_commit_free(head);
+	strbuf_release(&branch);
+	strbuf_release(&msg);
+	return rc;
+}

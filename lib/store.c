@@ -1,0 +1,999 @@
+/*
+ * The store: everything that touches libgit2 for reading and writing
+ * the current state.  History and undo live in store-history.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <git2.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "error.h"
+#include "store.h"
+#include "store-internal.h"
+#include "util.h"
+#include "yaml.h"
+
+#define JOURNAL_FILE "crm-journal"
+#define LOCK_FILE "crm.lock"
+#define LOCK_WAIT_SECONDS 30
+
+int crm_git_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	crm_error_set(CRM_ERROR, "%s: %s", what,
+		      e && e->message ? e->message : "libgit2 error");
+	return CRM_ERROR;
+}
+
+static int libgit2_ready;
+
+static void libgit2_init(void)
+{
+	if (libgit2_ready)
+		return;
+	git_libgit2_init();
+	/* objects, refs and the index are fsynced before they are used */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* a store is ours; refs are checked by the CAS anyway */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	libgit2_ready = 1;
+}
+
+int crm_store_locate(struct strbuf *out, const char *dir_option)
+{
+	const char *v;
+
+	if (dir_option && *dir_option) {
+		strbuf_addstr(out, dir_option);
+		return 0;
+	}
+	if ((v = getenv("CRM_DIR")) && *v) {
+		strbuf_addstr(out, v);
+		return 0;
+	}
+	if ((v = getenv("XDG_DATA_HOME")) && *v && v[0] == '/') {
+		strbuf_addf(out, "%s/crm", v);
+		return 0;
+	}
+	if ((v = getenv("HOME")) && *v) {
+		strbuf_addf(out, "%s/.local/share/crm", v);
+		return 0;
+	}
+	crm_error_set(CRM_ENOSTORE, "no store: set CRM_DIR or HOME, or use -C");
+	return CRM_ENOSTORE;
+}
+
+static struct crm_store *store_new(git_repository *repo)
+{
+	struct crm_store *s = xcalloc(1, sizeof(*s));
+	const char *workdir = git_repository_workdir(repo);
+	size_t n = strlen(workdir);
+
+	s->repo = repo;
+	while (n > 1 && workdir[n - 1] == '/')
+		n--;
+	s->root = xstrndup(workdir, n);
+	s->gitdir = xstrdup(git_repository_path(repo));
+	s->lock_fd = -1;
+	return s;
+}
+
+int crm_store_open(struct crm_store **out, const char *dir)
+{
+	git_repository *repo = NULL;
+	struct strbuf cfg = STRBUF_INIT;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	libgit2_init();
+	strbuf_addf(&cfg, "%s/%s", dir, CRM_CONFIG_FILE);
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode) || stat(cfg.buf, &st)) {
+		crm_error_set(CRM_ENOSTORE,
+			      "no store at '%s' (run 'crm init' to make one)",
+			      dir);
+		rc = CRM_ENOSTORE;
+		goto done;
+	}
+	if (git_repository_open_ext(&repo, dir,
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
+		crm_error_set(CRM_ENOSTORE,
+			      "'%s' has a %s but is not a git repository",
+			      dir, CRM_CONFIG_FILE);
+		rc = CRM_ENOSTORE;
+		goto done;
+	}
+	if (git_repository_is_bare(repo)) {
+		crm_error_set(CRM_ENOSTORE, "'%s' is a bare repository", dir);
+		rc = CRM_ENOSTORE;
+		goto done;
+	}
+	*out = store_new(repo);
+	repo = NULL;
+	rc = 0;
+done:
+	git_repository_free(repo);
+	strbuf_release(&cfg);
+	return rc;
+}
+
+void crm_store_free(struct crm_store *s)
+{
+	if (!s)
+		return;
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	git_repository_free(s->repo);
+	free(s->root);
+	free(s->gitdir);
+	free(s);
+}
+
+const char *crm_store_root(const struct crm_store *s)
+{
+	return s->root;
+}
+
+void crm_store_abspath(struct strbuf *out, const struct crm_store *s,
+		       const char *path)
+{
+	strbuf_addf(out, "%s/%s", s->root, path);
+}
+
+static int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return 1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
+int crm_store_init(struct crm_store **out, const char *dir,
+		   const char *const (*files)[2], size_t nfiles,
+		   const char *message)
+{
+	git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository *repo = NULL;
+	struct crm_change *changes = NULL;
+	struct strbuf path = STRBUF_INIT;
+	struct crm_store *s = NULL;
+	struct stat st;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	libgit2_init();
+	strbuf_addf(&path, "%s/%s", dir, CRM_CONFIG_FILE);
+	if (!stat(path.buf, &st)) {
+		crm_error_set(CRM_EEXISTS, "a store already exists at '%s'",
+			      dir);
+		rc = CRM_EEXISTS;
+		goto done;
+	}
+	if (!stat(dir, &st) && (!S_ISDIR(st.st_mode) || !dir_is_empty(dir))) {
+		crm_error_set(CRM_EEXISTS,
+			      "'%s' exists and is not an empty directory", dir);
+		rc = CRM_EEXISTS;
+		goto done;
+	}
+	/* personal data: the store itself is private to its owner */
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+	opts.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
+	opts.initial_head = "main";
+	if (git_repository_init_ext(&repo, dir, &opts)) {
+		rc = crm_git_error("cannot create the store");
+		goto done;
+	}
+	if (chmod(dir, 0700)) {
+		crm_error_set_errno(CRM_ERROR, "cannot make '%s' private", dir);
+		rc = CRM_ERROR;
+		goto done;
+	}
+	s = store_new(repo);
+	repo = NULL;
+	changes = xcalloc(nfiles ? nfiles : 1, sizeof(*changes));
+	for (i = 0; i < nfiles; i++) {
+		changes[i].path = files[i][0];
+		changes[i].data = files[i][1];
+		changes[i].len = strlen(files[i][1]);
+	}
+	if ((rc = crm_store_lock(s)) ||
+	    (rc = crm_store_commit(s, changes, nfiles, message)))
+		goto done;
+	*out = s;
+	s = NULL;
+done:
+	free(changes);
+	crm_store_free(s);
+	git_repository_free(repo);
+	strbuf_release(&path);
+	return rc;
+}
+
+void crm_store_record_path(struct strbuf *out, const char *id)
+{
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1];
+
+	libgit2_init();
+	git_odb_hash(&oid, id, strlen(id), GIT_OBJECT_BLOB);
+	git_oid_tostr(hex, sizeof(hex), &oid);
+	strbuf_addf(out, "%s/%.2s/%s.yml", CRM_CUSTOMERS_DIR, hex, id);
+}
+
+int crm_store_read_file(struct strbuf *out, struct crm_store *s,
+			const char *path)
+{
+	struct strbuf full = STRBUF_INIT;
+	struct stat st;
+	int fd = -1, rc = 0;
+
+	crm_store_abspath(&full, s, path);
+	fd = open(full.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			crm_error_set(CRM_ENOTFOUND, "'%s' does not exist",
+				      path);
+			rc = CRM_ENOTFOUND;
+		} else if (errno == ELOOP) {
+			crm_error_set(CRM_EPARSE,
+				      "'%s' is a symbolic link; refusing to follow it",
+				      path);
+			rc = CRM_EPARSE;
+		} else {
+			crm_error_set_errno(CRM_ERROR, "cannot open '%s'", path);
+			rc = CRM_ERROR;
+		}
+		goto done;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		crm_error_set(CRM_EPARSE, "'%s' is not a regular file", path);
+		rc = CRM_EPARSE;
+		goto done;
+	}
+	if ((unsigned long long)st.st_size > CRM_YAML_MAX_SIZE) {
+		crm_error_set(CRM_EPARSE, "%s: too large (%lld bytes, limit %u)",
+			      path, (long long)st.st_size, CRM_YAML_MAX_SIZE);
+		rc = CRM_EPARSE;
+		goto done;
+	}
+	strbuf_grow(out, (size_t)st.st_size + 1);
+	for (;;) {
+		ssize_t n;
+
+		strbuf_grow(out, 4096);
+		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			crm_error_set_errno(CRM_ERROR, "cannot read '%s'", path);
+			rc = CRM_ERROR;
+			goto done;
+		}
+		if (!n)
+			break;
+		strbuf_setlen(out, out->len + (size_t)n);
+		if (out->len > CRM_YAML_MAX_SIZE) {
+			crm_error_set(CRM_EPARSE, "%s: too large (limit %u bytes)",
+				      path, CRM_YAML_MAX_SIZE);
+			rc = CRM_EPARSE;
+			goto done;
+		}
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&full);
+	return rc;
+}
+
+int crm_store_file_exists(struct crm_store *s, const char *path)
+{
+	struct strbuf full = STRBUF_INIT;
+	struct stat st;
+	int exists;
+
+	crm_store_abspath(&full, s, path);
+	exists = lstat(full.buf, &st) == 0;
+	strbuf_release(&full);
+	return exists;
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct crm_record_ref *)a)->id,
+		      ((const struct crm_record_ref *)b)->id);
+}
+
+static int is_record_name(const char *name, size_t *idlen)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.' || n <= 4 || strcmp(name + n - 4, ".yml"))
+		return 0;
+	*idlen = n - 4;
+	return 1;
+}
+
+static void scan_shard(struct crm_record_refs *out, const char *dir,
+		       const char *shard)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct crm_record_ref *ref;
+		struct strbuf path = STRBUF_INIT;
+		size_t idlen;
+
+		if (!is_record_name(e->d_name, &idlen))
+			continue;
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		ref = &out->items[out->n++];
+		ref->id = xstrndup(e->d_name, idlen);
+		strbuf_addf(&path, "%s/%s/%s", CRM_CUSTOMERS_DIR, shard,
+			    e->d_name);
+		ref->path = strbuf_detach(&path, NULL);
+	}
+	closedir(d);
+}
+
+int crm_store_list_records(struct crm_record_refs *out, struct crm_store *s)
+{
+	struct strbuf dir = STRBUF_INIT;
+	DIR *d;
+	struct dirent *e;
+
+	crm_store_abspath(&dir, s, CRM_CUSTOMERS_DIR);
+	d = opendir(dir.buf);
+	if (d) {
+		size_t base = dir.len;
+
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			strbuf_setlen(&dir, base);
+			strbuf_addf(&dir, "/%s", e->d_name);
+			scan_shard(out, dir.buf, e->d_name);
+		}
+		closedir(d);
+	}
+	strbuf_release(&dir);
+	qsort(out->items, out->n, sizeof(*out->items), ref_cmp);
+	return 0;
+}
+
+void crm_record_refs_release(struct crm_record_refs *refs)
+{
+	size_t i;
+
+	for (i = 0; i < refs->n; i++) {
+		free(refs->items[i].id);
+		free(refs->items[i].path);
+	}
+	free(refs->items);
+	refs->items = NULL;
+	refs->n = refs->alloc = 0;
+}
+
+int crm_store_config_get(struct strbuf *out, struct crm_store *s,
+			 const char *key)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	int rc = CRM_ENOTFOUND;
+
+	if (git_repository_config_snapshot(&cfg, s->repo))
+		return crm_git_error("cannot read git config");
+	if (!git_config_get_string_buf(&buf, cfg, key)) {
+		strbuf_add(out, buf.ptr, buf.size);
+		rc = 0;
+	}
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	if (rc)
+		git_error_clear();
+	return rc;
+}
+
+int crm_store_identity(struct crm_store *s, struct strbuf *name,
+		       struct strbuf *email)
+{
+	const char *v;
+	struct passwd *pw = getpwuid(getuid());
+	const char *login = getenv("USER");
+
+	if (!login || !*login)
+		login = pw ? pw->pw_name : "crm";
+	if ((v = getenv("GIT_AUTHOR_NAME")) && *v)
+		strbuf_addstr(name, v);
+	else if (crm_store_config_get(name, s, "user.name") || !name->len) {
+		strbuf_reset(name);
+		if (pw && pw->pw_gecos && *pw->pw_gecos) {
+			const char *comma = strchr(pw->pw_gecos, ',');
+
+			strbuf_add(name, pw->pw_gecos, comma ?
+				   (size_t)(comma - pw->pw_gecos) :
+				   strlen(pw->pw_gecos));
+		}
+		if (!name->len)
+			strbuf_addstr(name, login);
+	}
+	if ((v = getenv("GIT_AUTHOR_EMAIL")) && *v)
+		strbuf_addstr(email, v);
+	else if (crm_store_config_get(email, s, "user.email") || !email->len) {
+		char host[256];
+
+		strbuf_reset(email);
+		if ((v = getenv("EMAIL")) && *v) {
+			strbuf_addstr(email, v);
+		} else {
+			if (gethostname(host, sizeof(host)))
+				strcpy(host, "localhost");
+			host[sizeof(host) - 1] = '\0';
+			strbuf_addf(email, "%s@%s", login, host);
+		}
+	}
+	return 0;
+}
+
+int crm_store_user(struct crm_store *s, struct strbuf *user)
+{
+	struct strbuf name = STRBUF_INIT, email = STRBUF_INIT;
+	const char *v;
+
+	if ((v = getenv("CRM_USER")) && *v) {
+		strbuf_addstr(user, v);
+		return 0;
+	}
+	if (!crm_store_config_get(user, s, "crm.user") && user->len)
+		return 0;
+	strbuf_reset(user);
+	crm_store_identity(s, &name, &email);
+	v = strchr(email.buf, '@');
+	if (v && v > email.buf)
+		strbuf_add(user, email.buf, (size_t)(v - email.buf));
+	else
+		strbuf_addstr(user, name.buf);
+	strbuf_release(&name);
+	strbuf_release(&email);
+	return 0;
+}
+
+/*
+ * A git date as git accepts it in GIT_AUTHOR_DATE: "@<seconds> <+hhmm>",
+ * "<seconds> <+hhmm>" or an ISO 8601 moment.
+ */
+static int parse_git_date(const char *v, time_t *t, int *offset)
+{
+	char *end;
+	long long secs;
+
+	secs = strtoll(v[0] == '@' ? v + 1 : v, &end, 10);
+	if (end != v && *end == ' ' && (end[1] == '+' || end[1] == '-') &&
+	    strlen(end + 1) == 5) {
+		int tz = atoi(end + 2);
+
+		*t = (time_t)secs;
+		*offset = (end[1] == '-' ? -1 : 1) * (tz / 100 * 60 + tz % 100);
+		return 0;
+	}
+	return crm_parse_moment(v, t, offset);
+}
+
+static int make_signature(git_signature **out, struct crm_store *s,
+			  const char *who)
+{
+	struct strbuf name = STRBUF_INIT, email = STRBUF_INIT, var = STRBUF_INIT;
+	const char *v;
+	time_t t;
+	int offset, rc;
+
+	crm_store_identity(s, &name, &email);
+	/* GIT_COMMITTER_* as git reads them, falling back to the author */
+	strbuf_addf(&var, "GIT_%s_NAME", who);
+	if ((v = getenv(var.buf)) && *v) {
+		strbuf_reset(&name);
+		strbuf_addstr(&name, v);
+	}
+	strbuf_reset(&var);
+	strbuf_addf(&var, "GIT_%s_EMAIL", who);
+	if ((v = getenv(var.buf)) && *v) {
+		strbuf_reset(&email);
+		strbuf_addstr(&email, v);
+	}
+	strbuf_reset(&var);
+	strbuf_addf(&var, "GIT_%s_DATE", who);
+	if ((v = getenv(var.buf)) && *v)
+		rc = parse_git_date(v, &t, &offset);
+	else
+		rc = crm_now(&t, &offset);
+	if (!rc && git_signature_new(out, name.buf, email.buf, (git_time_t)t,
+				     offset))
+		rc = crm_git_error("cannot make a commit signature");
+	strbuf_release(&name);
+	strbuf_release(&email);
+	strbuf_release(&var);
+	return rc;
+}
+
+int crm_store_head(struct crm_store *s, struct strbuf *branch, git_oid *tip,
+		   int *unborn)
+{
+	git_reference *head = NULL;
+	int rc = 0, err;
+
+	if (git_reference_lookup(&head, s->repo, "HEAD"))
+		return crm_git_error("cannot read HEAD");
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		crm_error_set(CRM_ERROR,
+			      "HEAD is detached in '%s'; check out a branch "
+			      "with 'crm git switch main'", s->root);
+		rc = CRM_ERROR;
+		goto done;
+	}
+	strbuf_addstr(branch, git_reference_symbolic_target(head));
+	err = git_reference_name_to_id(tip, s->repo, branch->buf);
+	*unborn = err == GIT_ENOTFOUND;
+	if (err && !*unborn)
+		rc = crm_git_error("cannot read the branch");
+	if (*unborn) {
+		memset(tip, 0, sizeof(*tip));
+		git_error_clear();
+	}
+done:
+	git_reference_free(head);
+	return rc;
+}
+
+static void lock_path(struct strbuf *out, struct crm_store *s,
+		      const char *name)
+{
+	strbuf_addf(out, "%s%s", s->gitdir, name);
+}
+
+static int fsync_dir_of(const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	strbuf_add(&dir, path, slash ? (size_t)(slash - path) : 1);
+	fd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fsync(fd) && errno != EINVAL)
+			rc = -1;
+		close(fd);
+	}
+	strbuf_release(&dir);
+	return rc;
+}
+
+/* mkdir -p of the directories leading to `path` (a file). */
+static int make_leading_dirs(const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *p;
+	int rc = 0;
+
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		strbuf_reset(&dir);
+		strbuf_add(&dir, path, (size_t)(p - path));
+		if (mkdir(dir.buf, 0777) && errno != EEXIST) {
+			crm_error_set_errno(CRM_ERROR, "cannot create '%s'",
+					    dir.buf);
+			rc = CRM_ERROR;
+			break;
+		}
+	}
+	strbuf_release(&dir);
+	return rc;
+}
+
+/*
+ * Replace `path` atomically: a temporary file in the same directory,
+ * fsynced, renamed over the old one, and the directory fsynced, so a
+ * crash leaves either the old content or the new, never a mix.
+ */
+int crm_write_file_atomic(const char *path, const char *data, size_t len)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	const char *slash = strrchr(path, '/');
+	int fd = -1, rc = CRM_ERROR;
+	size_t off = 0;
+
+	if ((rc = make_leading_dirs(path)))
+		goto done;
+	rc = CRM_ERROR;
+	strbuf_add(&tmp, path, slash ? (size_t)(slash - path + 1) : 0);
+	strbuf_addf(&tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		crm_error_set_errno(CRM_ERROR, "cannot create a file next to '%s'",
+				    path);
+		goto done;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			crm_error_set_errno(CRM_ERROR, "cannot write '%s'",
+					    tmp.buf);
+			goto done;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd)) {
+		crm_error_set_errno(CRM_ERROR, "cannot sync '%s'", tmp.buf);
+		goto done;
+	}
+	if (close(fd)) {
+		fd = -1;
+		crm_error_set_errno(CRM_ERROR, "cannot write '%s'", tmp.buf);
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp.buf, path)) {
+		crm_error_set_errno(CRM_ERROR, "cannot replace '%s'", path);
+		goto done;
+	}
+	fsync_dir_of(path);
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (rc && tmp.len)
+		unlink(tmp.buf);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+static int remove_worktree_file(const char *path)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash = strrchr(path, '/');
+
+	if (unlink(path) && errno != ENOENT) {
+		crm_error_set_errno(CRM_ERROR, "cannot remove '%s'", path);
+		return CRM_ERROR;
+	}
+	/* an emptied shard directory goes too, as git would leave it */
+	if (slash) {
+		strbuf_add(&dir, path, (size_t)(slash - path));
+		rmdir(dir.buf);
+	}
+	fsync_dir_of(path);
+	strbuf_release(&dir);
+	return 0;
+}
+
+/*
+ * Make the working-tree file and index entry of each path match the
+ * blob in `tree` (or be absent).  Used after a commit moved the branch,
+ * and by crash recovery.
+ */
+static int sync_worktree(struct crm_store *s, git_tree *tree,
+			 const char *const *paths, size_t npaths)
+{
+	git_index *index = NULL;
+	struct strbuf full = STRBUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (git_repository_index(&index, s->repo) ||
+	    git_index_read(index, 0)) {
+		rc = crm_git_error("cannot read the index");
+		goto done;
+	}
+	for (i = 0; i < npaths && !rc; i++) {
+		git_tree_entry *entry = NULL;
+		git_blob *blob = NULL;
+
+		strbuf_reset(&full);
+		crm_store_abspath(&full, s, paths[i]);
+		if (git_tree_entry_bypath(&entry, tree, paths[i])) {
+			git_error_clear();
+			rc = remove_worktree_file(full.buf);
+			if (!rc && git_index_remove_bypath(index, paths[i]))
+				rc = crm_git_error("cannot update the index");
+			continue;
+		}
+		if (git_blob_lookup(&blob, s->repo,
+				    git_tree_entry_id(entry))) {
+			rc = crm_git_error("cannot read a blob");
+		} else {
+			rc = crm_write_file_atomic(full.buf,
+					git_blob_rawcontent(blob),
+					(size_t)git_blob_rawsize(blob));
+			if (!rc && git_index_add_bypath(index, paths[i]))
+				rc = crm_git_error("cannot update the index");
+		}
+		git_blob_free(blob);
+		git_tree_entry_free(entry);
+	}
+	if (!rc && git_index_write(index))
+		rc = crm_git_error("cannot write the index");
+done:
+	git_index_free(index);
+	strbuf_release(&full);
+	return rc;
+}
+
+static int journal_write(struct crm_store *s, const git_oid *commit,
+			 const struct crm_change *changes, size_t n)
+{
+	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i;
+	int rc;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	strbuf_addf(&body, "%s\n", hex);
+	for (i = 0; i < n; i++)
+		strbuf_addf(&body, "%s\n", changes[i].path);
+	lock_path(&path, s, JOURNAL_FILE);
+	rc = crm_write_file_atomic(path.buf, body.buf, body.len);
+	strbuf_release(&path);
+	strbuf_release(&body);
+	return rc;
+}
+
+static void journal_remove(struct crm_store *s)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	lock_path(&path, s, JOURNAL_FILE);
+	unlink(path.buf);
+	strbuf_release(&path);
+}
+
+/*
+ * A crm killed between moving the branch and updating the working tree
+ * left a journal naming its commit and paths.  If the branch is at that
+ * commit, finish the job (roll forward); otherwise the branch never
+ * moved and the working tree was never touched, so there is nothing to
+ * undo.
+ */
+static int journal_recover(struct crm_store *s)
+{
+	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT, branch = STRBUF_INIT;
+	const char **paths = NULL;
+	size_t npaths = 0, alloc = 0;
+	git_oid journal_commit, tip;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	char *line, *next;
+	int unborn, rc = 0;
+	FILE *f;
+
+	lock_path(&path, s, JOURNAL_FILE);
+	f = fopen(path.buf, "r");
+	if (!f)
+		goto done;
+	{
+		char buf[4096];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			strbuf_add(&body, buf, n);
+		fclose(f);
+	}
+	next = strchr(body.buf, '\n');
+	if (!next || git_oid_fromstrn(&journal_commit, body.buf,
+				      (size_t)(next - body.buf)))
+		goto remove;	/* torn journal: written before the ref moved */
+	for (line = next + 1; *line; line = next + 1) {
+		next = strchr(line, '\n');
+		if (!next)
+			break;
+		*next = '\0';
+		ALLOC_GROW(paths, npaths + 1, alloc);
+		paths[npaths++] = line;
+	}
+	if ((rc = crm_store_head(s, &branch, &tip, &unborn)))
+		goto done;
+	if (!unborn && git_oid_equal(&tip, &journal_commit)) {
+		if (git_commit_lookup(&commit, s->repo, &tip) ||
+		    git_commit_tree(&tree, commit)) {
+			rc = crm_git_error("cannot read HEAD");
+			goto done;
+		}
+		if ((rc = sync_worktree(s, tree, paths, npaths)))
+			goto done;
+	}
+remove:
+	journal_remove(s);
+done:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	free(paths);
+	strbuf_release(&path);
+	strbuf_release(&body);
+	strbuf_release(&branch);
+	return rc;
+}
+
+int crm_store_lock(struct crm_store *s)
+{
+	struct strbuf path = STRBUF_INIT;
+	int waited_ms = 0, rc = 0;
+
+	if (s->lock_fd >= 0)
+		return 0;
+	lock_path(&path, s, LOCK_FILE);
+	s->lock_fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0) {
+		crm_error_set_errno(CRM_ERROR, "cannot open '%s'", path.buf);
+		rc = CRM_ERROR;
+		goto done;
+	}
+	/*
+	 * flock, not a lock file: the kernel drops it when a holder dies,
+	 * so a killed crm can never leave the store locked.
+	 */
+	while (flock(s->lock_fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			crm_error_set_errno(CRM_ERROR, "cannot lock '%s'",
+					    path.buf);
+			rc = CRM_ERROR;
+			break;
+		}
+		if (waited_ms >= LOCK_WAIT_SECONDS * 1000) {
+			crm_error_set(CRM_ELOCKED,
+				      "another crm has been writing to '%s' for "
+				      "%d seconds; try again later", s->root,
+				      LOCK_WAIT_SECONDS);
+			rc = CRM_ELOCKED;
+			break;
+		}
+		usleep(10000 + (unsigned)(rand() % 10000));
+		waited_ms += 15;
+	}
+	if (rc) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		goto done;
+	}
+	rc = journal_recover(s);
+done:
+	strbuf_release(&path);
+	return rc;
+}
+
+static int build_tree(git_oid *out, struct crm_store *s, git_tree *base,
+		      const struct crm_change *changes, size_t n)
+{
+	git_tree_update *updates = xcalloc(n ? n : 1, sizeof(*updates));
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		updates[i].path = changes[i].path;
+		if (!changes[i].data) {
+			updates[i].action = GIT_TREE_UPDATE_REMOVE;
+			continue;
+		}
+		updates[i].action = GIT_TREE_UPDATE_UPSERT;
+		updates[i].filemode = GIT_FILEMODE_BLOB;
+		if (git_blob_create_from_buffer(&updates[i].id, s->repo,
+						changes[i].data, changes[i].len)) {
+			rc = crm_git_error("cannot store a record");
+			goto done;
+		}
+	}
+	/* a NULL base (the first commit) starts from an empty tree */
+	if (git_tree_create_updated(out, s->repo, base, n, updates))
+		rc = crm_git_error("cannot build the tree");
+done:
+	free(updates);
+	return rc;
+}
+
+int crm_store_commit(struct crm_store *s, const struct crm_change *changes,
+		     size_t nchanges, const char *message)
+{
+	struct strbuf branch = STRBUF_INIT, msg = STRBUF_INIT;
+	git_signature *author = NULL, *committer = NULL;
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_reference *ref = NULL;
+	git_oid tip, tree_id, commit_id;
+	const char **paths = NULL;
+	size_t i;
+	int unborn, rc;
+
+	if (s->lock_fd < 0) {
+		crm_error_set(CRM_ERROR, "internal error: commit without the lock");
+		return CRM_ERROR;
+	}
+	if ((rc = crm_store_head(s, &branch, &tip, &unborn)))
+		goto done;
+	if (!unborn && (git_commit_lookup(&parent, s->repo, &tip) ||
+			git_commit_tree(&base, parent))) {
+		rc = crm_git_error("cannot read the branch tip");
+		goto done;
+	}
+	if ((rc = build_tree(&tree_id, s, base, changes, nchanges)))
+		goto done;
+	if (base && git_oid_equal(&tree_id, git_tree_id(base))) {
+		crm_error_set(CRM_EUNCHANGED, "nothing changed");
+		rc = CRM_EUNCHANGED;
+		goto done;
+	}
+	if (git_tree_lookup(&tree, s->repo, &tree_id)) {
+		rc = crm_git_error("cannot read the new tree");
+		goto done;
+	}
+	if ((rc = make_signature(&author, s, "AUTHOR")) ||
+	    (rc = make_signature(&committer, s, "COMMITTER")))
+		goto done;
+	strbuf_addstr(&msg, message);
+	if (!msg.len || msg.buf[msg.len - 1] != '\n')
+		strbuf_addch(&msg, '\n');
+	if (git_commit_create(&commit_id, s->repo, NULL, author, committer,
+			      NULL, msg.buf, tree, parent ? 1 : 0,
+			      (const git_commit **)&parent)) {
+		rc = crm_git_error("cannot create the commit");
+		goto done;
+	}
+	if ((rc = journal_write(s, &commit_id, changes, nchanges)))
+		goto done;
+	/* compare-and-swap: fails if anyone moved the branch meanwhile */
+	if (unborn)
+		rc = git_reference_create(&ref, s->repo, branch.buf,
+					  &commit_id, 0, message);
+	else
+		rc = git_reference_create_matching(&ref, s->repo, branch.buf,
+						   &commit_id, 1, &tip,
+						   message);
+	if (rc) {
+		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
+			crm_error_set(CRM_EMODIFIED,
+				      "the branch moved while crm was writing");
+			rc = CRM_EMODIFIED;
+		} else {
+			rc = crm_git_error("cannot update the branch");
+		}
+		journal_remove(s);
+		goto done;
+	}
+	paths = xcalloc(nchanges ? nchanges : 1, sizeof(*paths));
+	for (i = 0; i < nchanges; i++)
+		paths[i] = changes[i].path;
+	if ((rc = sync_worktree(s, tree, paths, nchanges)))
+		goto done;	/* the journal stays: the next crm finishes */
+	journal_remove(s);
+done:
+	free(paths);
+	git_reference_free(ref);
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	strbuf_release(&branch);
+	strbuf_release(&msg);
+	return rc;
+}

@@ -1,0 +1,120 @@
+#ifndef CRM_STORE_H
+#define CRM_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "strbuf.h"
+
+/*
+ * The store: a git repository whose working tree holds one YAML file per
+ * customer under customers/<shard>/<id>.yml.  The only file that talks
+ * to libgit2 (with store-history.c).
+ *
+ * Reads come from the working tree, so a hand edit is seen at once.
+ * Writes go through crm_store_commit(): objects first, then the branch
+ * (compare-and-swap), then the working tree and the index, with a
+ * journal that lets the next crm finish the job after a crash.
+ */
+struct crm_store;
+
+#define CRM_CONFIG_FILE ".crm.yml"
+#define CRM_CUSTOMERS_DIR "customers"
+
+/* Where the store is by the rules of crm(1): -C, $CRM_DIR, XDG. */
+int crm_store_locate(struct strbuf *out, const char *dir_option);
+
+int crm_store_open(struct crm_store **out, const char *dir);
+/*
+ * Make a new store at `dir`: a git repository on branch main holding the
+ * `nfiles` files given as path/content pairs, in one commit.
+ */
+int crm_store_init(struct crm_store **out, const char *dir,
+		   const char *const (*files)[2], size_t nfiles,
+		   const char *message);
+void crm_store_free(struct crm_store *s);
+const char *crm_store_root(const struct crm_store *s);
+
+/*
+ * Take the store's write lock (waiting a while if another crm holds it)
+ * and finish any commit a crashed crm left half done.  Released by
+ * crm_store_free() or process exit.
+ */
+int crm_store_lock(struct crm_store *s);
+
+/* customers/<shard>/<id>.yml, the shard being the first two hex digits
+ * of the git blob id of `id` (`printf %s id | git hash-object --stdin`). */
+void crm_store_record_path(struct strbuf *out, const char *id);
+
+/* Read a working-tree file; CRM_ENOTFOUND if it is not there. */
+int crm_store_read_file(struct strbuf *out, struct crm_store *s,
+			const char *path);
+int crm_store_file_exists(struct crm_store *s, const char *path);
+/* The absolute path of `path` in the working tree. */
+void crm_store_abspath(struct strbuf *out, const struct crm_store *s,
+		       const char *path);
+
+/* Replace the file at absolute `path` atomically (temp + fsync + rename). */
+int crm_write_file_atomic(const char *path, const char *data, size_t len);
+
+/* Every record file in the working tree, sorted by id. */
+struct crm_record_ref {
+	char *id;
+	char *path;
+};
+struct crm_record_refs {
+	struct crm_record_ref *items;
+	size_t n, alloc;
+};
+int crm_store_list_records(struct crm_record_refs *out, struct crm_store *s);
+void crm_record_refs_release(struct crm_record_refs *refs);
+
+struct crm_change {
+	const char *path;
+	const char *data;	/* NULL removes the file */
+	size_t len;
+};
+
+/*
+ * Commit `changes` on top of the current branch tip as one commit and
+ * bring the working tree and index in line.  CRM_EUNCHANGED if the
+ * changes leave the tree as it was (nothing is committed).
+ */
+int crm_store_commit(struct crm_store *s, const struct crm_change *changes,
+		     size_t nchanges, const char *message);
+
+/* Identity for commits and for log entries ("by"), from git config. */
+int crm_store_identity(struct crm_store *s, struct strbuf *name,
+		       struct strbuf *email);
+/* The short user name crm records as `by`/`owner` (crm(1): IDENTITY). */
+int crm_store_user(struct crm_store *s, struct strbuf *user);
+/* A git config value, or NULL. */
+int crm_store_config_get(struct strbuf *out, struct crm_store *s,
+			 const char *key);
+
+/* One commit that changed a path, oldest last, for `crm history`. */
+struct crm_change_info {
+	char commit[41];
+	const char *author;
+	const char *email;
+	time_t time;
+	int offset;		/* minutes east of UTC */
+	const char *message;
+	const char *old_data;	/* NULL if the file did not exist */
+	size_t old_len;
+	const char *new_data;	/* NULL if the change removed it */
+	size_t new_len;
+};
+typedef int (*crm_history_cb)(const struct crm_change_info *info, void *data);
+/* Walk the first-parent history of HEAD for commits that changed `path`,
+ * newest first; a callback returning non-zero stops the walk. */
+int crm_store_history(struct crm_store *s, const char *path,
+		      crm_history_cb cb, void *data);
+
+/*
+ * Undo the latest crm commit not already undone, as a new commit.
+ * `summary` receives the subject of the commit undone.
+ */
+int crm_store_undo(struct crm_store *s, struct strbuf *summary);
+
+#endif
