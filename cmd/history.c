@@ -62,6 +62,14 @@ static void human_entry(struct history_state *st,
 		    color(st->ctx, C_RESET), when, when + 11, info->author);
 	subject(out, info->message);
 	strbuf_addch(out, '\n');
+	if (!info->old_data || !info->new_data) {
+		/* every field of a new or removed record would be noise */
+		strbuf_addf(out, "    %s%s%s\n",
+			    color(st->ctx, info->old_data ? C_RED : C_GREEN),
+			    info->old_data ? "removed" : "created",
+			    color(st->ctx, C_RESET));
+		return;
+	}
 	for (i = 0; i < d->n; i++) {
 		const struct crm_field_change *c = &d->items[i];
 

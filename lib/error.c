@@ -9,6 +9,9 @@ static struct strbuf last_message = STRBUF_INIT;
 static int last_code;
 
 static void set_message(int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void set_message(int code, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 

@@ -70,6 +70,7 @@ struct crm_node *crm_node_dup(const struct crm_node *n)
 		return NULL;
 	d = node_new(n->kind);
 	d->type = n->type;
+	d->style = n->style;
 	d->flow = n->flow;
 	d->line = n->line;
 	d->column = n->column;

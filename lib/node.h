@@ -26,9 +26,24 @@ enum crm_scalar_type {
 	CRM_SCALAR_PLAIN,
 };
 
+/*
+ * How a scalar was written when read, so an untouched value is written
+ * back the same way ("+44 20" stays quoted if it was).  AUTO, for values
+ * crm makes, lets the emitter choose.
+ */
+enum crm_scalar_style {
+	CRM_STYLE_AUTO = 0,
+	CRM_STYLE_PLAIN,
+	CRM_STYLE_SINGLE,
+	CRM_STYLE_DOUBLE,
+	CRM_STYLE_LITERAL,
+	CRM_STYLE_FOLDED,
+};
+
 struct crm_node {
 	enum crm_node_kind kind;
 	enum crm_scalar_type type;	/* scalars only */
+	enum crm_scalar_style style;	/* scalars only */
 	unsigned flow : 1;		/* seq/map: written in flow style */
 	char *str;			/* scalar text, NUL-terminated */
 	size_t len;

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,11 +66,17 @@ void crm_record_free(struct crm_record *r)
 }
 
 static int fail_at(const char *path, const struct crm_node *n,
-		   const char *fmt, const char *what)
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail_at(const char *path, const struct crm_node *n,
+		   const char *fmt, ...)
 {
 	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
 
-	strbuf_addf(&msg, fmt, what);
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
 	if (n && n->line)
 		crm_error_set(CRM_EPARSE, "%s:%zu:%zu: %s", path, n->line,
 			      n->column, msg.buf);
@@ -83,19 +90,12 @@ static int check_scalar(const struct crm_node *map, const char *key,
 			const char *path, const char *what)
 {
 	const struct crm_node *v = crm_map_get(map, key);
-	struct strbuf name = STRBUF_INIT;
-	int rc = 0;
 
-	if (v && v->kind != CRM_NODE_SCALAR) {
-		if (what)
-			strbuf_addf(&name, "%s '%s'", what, key);
-		else
-			strbuf_addf(&name, "'%s'", key);
-		rc = fail_at(path, v, "%s must be a single value, not a list or map",
-			     name.buf);
-	}
-	strbuf_release(&name);
-	return rc;
+	if (v && v->kind != CRM_NODE_SCALAR)
+		return fail_at(path, v, "%s%s'%s' must be a single value, "
+			       "not a list or map", what ? what : "",
+			       what ? " " : "", key);
+	return 0;
 }
 
 static int check_scalar_list(const struct crm_node *map, const char *key,
@@ -142,15 +142,9 @@ static int check_entries(const struct crm_node *root, const char *key,
 		for (s = scalars; *s; s++)
 			if ((rc = check_scalar(e, *s, path, key)))
 				return rc;
-		if (required && !crm_map_get_str(e, required)) {
-			struct strbuf msg = STRBUF_INIT;
-
-			strbuf_addf(&msg, "%s entry has no '%s'", key,
-				    required);
-			rc = fail_at(path, e, "%s", msg.buf);
-			strbuf_release(&msg);
-			return rc;
-		}
+		if (required && !crm_map_get_str(e, required))
+			return fail_at(path, e, "%s entry has no '%s'", key,
+				       required);
 	}
 	return 0;
 }

@@ -379,7 +379,8 @@ int crm_store_list_records(struct crm_record_refs *out, struct crm_store *s)
 		closedir(d);
 	}
 	strbuf_release(&dir);
-	qsort(out->items, out->n, sizeof(*out->items), ref_cmp);
+	if (out->n)
+		qsort(out->items, out->n, sizeof(*out->items), ref_cmp);
 	return 0;
 }
 

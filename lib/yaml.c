@@ -18,6 +18,30 @@ static const char *const non_string_words[] = {
 	".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN", "<<", "=",
 };
 
+static int all_in(const char *s, const char *set)
+{
+	return *s && strspn(s, set) == strlen(s);
+}
+
+/*
+ * Whether `s`, starting with a digit, could resolve to an int, float,
+ * sexagesimal number or timestamp: 0x1f, 0o17, 0b101, 1_000, 1e3, 1.5,
+ * 10:30, 2026-11-22 and the like.  "30d" or "3 Main Street" cannot.
+ */
+static int looks_numeric(const char *s)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return all_in(s + 2, "0123456789abcdefABCDEF_");
+	if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+		return all_in(s + 2, "01234567_");
+	if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+		return all_in(s + 2, "01_");
+	if (strlen(s) >= 8 && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+	    s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && s[4] == '-')
+		return 1;	/* a date, or a timestamp */
+	return all_in(s, "0123456789_.:eE+-");
+}
+
 int crm_yaml_plain_is_string(const char *s)
 {
 	size_t i;
@@ -28,17 +52,17 @@ int crm_yaml_plain_is_string(const char *s)
 		if (!strcmp(s, non_string_words[i]))
 			return 0;
 	/*
-	 * Anything that could start a number, a date or a time under
-	 * YAML 1.1 or 1.2 is treated as one: quoting a string that did not
-	 * need it is harmless, leaving a "string" bare that a loader reads
-	 * as 8000.0 or a date is not.
+	 * A sign or dot before a digit could start a number under YAML 1.1
+	 * or 1.2: quote it.  Quoting a string that did not need it is
+	 * harmless; leaving bare a "string" that a loader reads as 8000.0
+	 * or a date is not.
 	 */
-	if (s[0] >= '0' && s[0] <= '9')
-		return 0;
 	if ((s[0] == '+' || s[0] == '-' || s[0] == '.') &&
 	    ((s[1] >= '0' && s[1] <= '9') || s[1] == '.' ||
 	     s[1] == 'i' || s[1] == 'I' || s[1] == 'n' || s[1] == 'N'))
 		return 0;
+	if (s[0] >= '0' && s[0] <= '9')
+		return !looks_numeric(s);
 	return 1;
 }
 
@@ -232,6 +256,14 @@ static int on_scalar(struct parse_state *st, const yaml_event_t *ev)
 	n = crm_node_new_strn(value, ev->data.scalar.length);
 	n->line = ev->start_mark.line + 1;
 	n->column = ev->start_mark.column + 1;
+	switch (ev->data.scalar.style) {
+	case YAML_PLAIN_SCALAR_STYLE: n->style = CRM_STYLE_PLAIN; break;
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE: n->style = CRM_STYLE_SINGLE; break;
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: n->style = CRM_STYLE_DOUBLE; break;
+	case YAML_LITERAL_SCALAR_STYLE: n->style = CRM_STYLE_LITERAL; break;
+	case YAML_FOLDED_SCALAR_STYLE: n->style = CRM_STYLE_FOLDED; break;
+	default: break;
+	}
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str &&
 	    !crm_yaml_plain_is_string(n->str))
 		n->type = CRM_SCALAR_PLAIN;
@@ -375,6 +407,19 @@ static yaml_scalar_style_t scalar_style(const struct crm_node *n)
 {
 	if (n->type == CRM_SCALAR_PLAIN)
 		return YAML_PLAIN_SCALAR_STYLE;
+	/* as it was read; libyaml falls back where a style cannot be used */
+	switch (n->style) {
+	case CRM_STYLE_SINGLE: return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+	case CRM_STYLE_DOUBLE: return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	case CRM_STYLE_LITERAL: return YAML_LITERAL_SCALAR_STYLE;
+	case CRM_STYLE_FOLDED: return YAML_FOLDED_SCALAR_STYLE;
+	case CRM_STYLE_PLAIN:
+		if (crm_yaml_plain_is_string(n->str))
+			return YAML_PLAIN_SCALAR_STYLE;
+		break;
+	case CRM_STYLE_AUTO:
+		break;
+	}
 	if (memchr(n->str, '\n', n->len))
 		return YAML_LITERAL_SCALAR_STYLE;
 	if (!crm_yaml_plain_is_string(n->str))

@@ -35,16 +35,21 @@ export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.co
 export CRM_NOW='2026-11-23T09:00:00+00:00'
 export CRM_DIR="$TRASH/store"
 
-crm() {
-	if [ -n "$CRM_VALGRIND" ]; then
-		valgrind -q --error-exitcode=126 --leak-check=full \
-			--errors-for-leak-kinds=definite \
-			--suppressions="$SRC_DIR/tests/valgrind.supp" \
-			"$CRM_BIN" "$@"
-	else
-		"$CRM_BIN" "$@"
-	fi
-}
+# `crm` is a script on PATH (not a shell function) so that `env`,
+# `xargs` and subshells run it too; under CRM_VALGRIND it runs valgrind.
+mkdir -p "$TRASH/.bin"
+if [ -n "$CRM_VALGRIND" ]; then
+	cat >"$TRASH/.bin/crm" <<EOT
+#!/bin/sh
+exec valgrind -q --error-exitcode=126 --leak-check=full \
+	--errors-for-leak-kinds=definite \
+	--suppressions="$SRC_DIR/tests/valgrind.supp" "$CRM_BIN" "\$@"
+EOT
+else
+	printf '#!/bin/sh\nexec "%s" "$@"\n' "$CRM_BIN" >"$TRASH/.bin/crm"
+fi
+chmod +x "$TRASH/.bin/crm"
+export PATH="$TRASH/.bin:$PATH"
 
 test_count=0
 test_failed=0
