@@ -54,35 +54,46 @@ static unsigned long long fnv1a(const char *s)
 void crm_slug(struct strbuf *out, const char *name)
 {
 	struct strbuf folded = STRBUF_INIT, nfc = STRBUF_INIT;
-	size_t start = out->len, i;
+	struct strbuf slug = STRBUF_INIT;
+	size_t i;
 	int pending_hyphen = 0;
 
 	crm_text_fold(&folded, name);
 	for (i = 0; i < folded.len; i++) {
 		char c = folded.buf[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 
-		if (!alnum) {
-			pending_hyphen = out->len > start;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+			pending_hyphen = slug.len > 0;
 			continue;
 		}
-		if (out->len - start >= CRM_SLUG_MAX)
-			break;
-		if (pending_hyphen) {
-			if (out->len - start + 2 > CRM_SLUG_MAX)
-				break;
-			strbuf_addch(out, '-');
-		}
+		if (pending_hyphen)
+			strbuf_addch(&slug, '-');
 		pending_hyphen = 0;
-		strbuf_addch(out, c);
+		strbuf_addch(&slug, c);
 	}
-	if (out->len == start) {
+	if (slug.len > CRM_SLUG_MAX) {
+		/* cut at a word boundary when one is not too far back */
+		size_t cut = CRM_SLUG_MAX;
+
+		if (slug.buf[cut] != '-') {
+			char *hyphen = memrchr(slug.buf, '-', cut);
+
+			if (hyphen && (size_t)(hyphen - slug.buf) >= CRM_SLUG_MAX / 2)
+				cut = (size_t)(hyphen - slug.buf);
+		}
+		strbuf_setlen(&slug, cut);
+		while (slug.len && slug.buf[slug.len - 1] == '-')
+			strbuf_setlen(&slug, slug.len - 1);
+	}
+	if (!slug.len) {
 		if (crm_text_nfc(&nfc, name, strlen(name)) < 0)
 			strbuf_addstr(&nfc, name);
-		strbuf_addf(out, "c-%08llx", fnv1a(nfc.buf) & 0xffffffffULL);
+		strbuf_addf(&slug, "c-%08llx", fnv1a(nfc.buf) & 0xffffffffULL);
 	}
-	if (crm_id_reserved(out->buf + start))
-		strbuf_addstr(out, "-1");
+	if (crm_id_reserved(slug.buf))
+		strbuf_addstr(&slug, "-1");
+	strbuf_add(out, slug.buf, slug.len);
+	strbuf_release(&slug);
 	strbuf_release(&folded);
 	strbuf_release(&nfc);
 }
