@@ -30,9 +30,13 @@ enum opt_type {
 	OPT_LIST,		/* struct strlist *: every occurrence */
 };
 
-/* What a completion offers for an option's value or an argument. */
+/*
+ * What a completion offers for an option's value or an argument.  A
+ * spec's `args` list ends with COMPLETE_NONE; its last kind repeats.
+ */
 enum opt_complete {
 	COMPLETE_NONE = 0,
+	COMPLETE_TEXT,		/* free text: nothing to offer */
 	COMPLETE_CUSTOMER,
 	COMPLETE_FILE,
 	COMPLETE_DIR,
@@ -87,6 +91,8 @@ struct cmd_spec {
 	const enum opt_complete *args;
 	/* "-word" arguments are filters (negated tags), not options */
 	int dash_args;
+	/* commands with subcommands (crm deal add): NULL-terminated */
+	const struct cmd_spec *const *subcommands;
 };
 
 /*
@@ -182,6 +188,15 @@ int completion_script(const char *shell);
 /* Print the words completion offers for `kind` (customers, tags, ...). */
 int complete_values(struct crm_ctx *ctx, const char *kind);
 
+/* The store's settings (.crm.yml); errors are reported. */
+struct crm_config;
+int config_load(struct crm_config *cfg, struct crm_ctx *ctx);
+
+/* A deal or follow-up named "<who>/<ref>" (a deal also by its bare id). */
+enum entry_kind { ENTRY_DEAL, ENTRY_FOLLOWUP };
+int entry_load(struct crm_record **out, struct crm_node **entry,
+	       struct crm_ctx *ctx, const char *ref, enum entry_kind kind);
+
 /* The commands. */
 int cmd_init(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_add(int argc, char **argv, struct crm_ctx *ctx);
@@ -194,9 +209,13 @@ int cmd_path(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_history(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_undo(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_git(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_log(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_deal(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_followup(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_date(int argc, char **argv, struct crm_ctx *ctx);
 
 extern const struct cmd_spec spec_init, spec_add, spec_show, spec_list,
 	spec_set, spec_edit, spec_rm, spec_path, spec_history, spec_undo,
-	spec_git;
+	spec_git, spec_log, spec_deal, spec_followup, spec_date;
 
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "../lib/config.h"
+#include "../lib/entries.h"
 #include "../lib/error.h"
 #include "../lib/slug.h"
 #include "../lib/util.h"
@@ -128,4 +130,82 @@ int record_save(struct crm_ctx *ctx, struct crm_record *r, const char *message)
 done:
 	strbuf_release(&data);
 	return rc ? cmd_fail() : 0;
+}
+
+int config_load(struct crm_config *cfg, struct crm_ctx *ctx)
+{
+	struct strbuf buf = STRBUF_INIT;
+	int rc;
+
+	rc = crm_store_read_file(&buf, ctx->store, CRM_CONFIG_FILE);
+	if (!rc)
+		rc = crm_config_parse(cfg, buf.buf, buf.len, CRM_CONFIG_FILE);
+	strbuf_release(&buf);
+	return rc ? cmd_fail() : 0;
+}
+
+/*
+ * "<who>/<ref>" names a deal or follow-up of one customer.  A deal may
+ * also be named by its id alone when no other customer has a deal with
+ * that id.
+ */
+int entry_load(struct crm_record **out, struct crm_node **entry,
+	       struct crm_ctx *ctx, const char *ref, enum entry_kind kind)
+{
+	const char *slash = strrchr(ref, '/');
+	const char *what = kind == ENTRY_DEAL ? "deal" : "follow-up";
+	struct crm_record *r = NULL;
+	struct catalog cat;
+	size_t *matches = NULL, nmatch = 0, alloc = 0, i;
+	char *who;
+	int rc;
+
+	*out = NULL;
+	*entry = NULL;
+	if (slash && slash != ref && slash[1]) {
+		who = xstrndup(ref, (size_t)(slash - ref));
+		rc = who_load(&r, ctx, who);
+		free(who);
+		if (rc)
+			return rc;
+		*entry = kind == ENTRY_DEAL ? crm_deal_find(r, slash + 1) :
+			 crm_followup_find(r, slash + 1);
+		if (!*entry) {
+			cmd_error("%s has no %s '%s'", r->id, what, slash + 1);
+			crm_record_free(r);
+			return 1;
+		}
+		*out = r;
+		return 0;
+	}
+	if (kind != ENTRY_DEAL) {
+		cmd_error("name a follow-up as <who>/<n>, not '%s'", ref);
+		return 2;
+	}
+	if (catalog_load(&cat, ctx))
+		return cmd_fail();
+	for (i = 0; i < cat.n; i++)
+		if (crm_deal_find_id(cat.records[i], ref)) {
+			ALLOC_GROW(matches, nmatch + 1, alloc);
+			matches[nmatch++] = i;
+		}
+	if (nmatch == 1) {
+		*out = cat.records[matches[0]];
+		cat.records[matches[0]] = NULL;
+		*entry = crm_deal_find_id(*out, ref);
+		rc = 0;
+	} else if (!nmatch) {
+		cmd_error("no deal '%s'; name it as <who>/<deal>", ref);
+		rc = 1;
+	} else {
+		cmd_error("deal '%s' is in %zu customers; say which:", ref,
+			  nmatch);
+		for (i = 0; i < nmatch; i++)
+			fprintf(stderr, "  %s/%s\n", cat.records[matches[i]]->id,
+				ref);
+		rc = 1;
+	}
+	free(matches);
+	catalog_release(&cat);
+	return rc;
 }

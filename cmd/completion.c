@@ -11,8 +11,6 @@
 #include "cmd.h"
 #include "../lib/util.h"
 
-#define MAX_ARG_KINDS 4
-
 static const char *value_kind(enum opt_complete c)
 {
 	switch (c) {
@@ -31,8 +29,7 @@ static size_t nargs_kinds(const struct cmd_spec *spec)
 {
 	size_t n = 0;
 
-	while (spec->args && n < MAX_ARG_KINDS &&
-	       spec->args[n] != COMPLETE_NONE)
+	while (spec->args && spec->args[n] != COMPLETE_NONE)
 		n++;
 	return n;
 }
@@ -56,45 +53,104 @@ static void bash_action(struct strbuf *out, enum opt_complete c,
 		strbuf_addstr(out, "COMPREPLY=()");
 }
 
-static void bash_command(struct strbuf *out, const struct command *cmd)
+/* The completion of one command (or subcommand) spec; `pos` is the shell
+ * expression for the index of the positional being completed. */
+static void bash_spec(struct strbuf *out, const struct cmd_spec *spec,
+		      const char *pos, const char *indent)
 {
 	const struct cmd_option *o;
-	size_t i, n = nargs_kinds(cmd->spec);
+	size_t i, n = nargs_kinds(spec);
 
-	strbuf_addf(out, "\t%s)\n\t\tcase \"$prev\" in\n", cmd->name);
-	for (o = cmd->spec->options; o && o->type != OPT_END; o++) {
+	strbuf_addf(out, "%scase \"$prev\" in\n", indent);
+	for (o = spec->options; o && o->type != OPT_END; o++) {
 		if (o->type == OPT_FLAG)
 			continue;
-		strbuf_addf(out, "\t\t--%s", o->long_name);
+		strbuf_addf(out, "%s--%s", indent, o->long_name);
 		if (o->short_name)
 			strbuf_addf(out, "|-%c", o->short_name);
 		strbuf_addstr(out, ") ");
 		bash_action(out, o->complete, o->words);
 		strbuf_addstr(out, "; return ;;\n");
 	}
-	strbuf_addstr(out, "\t\tesac\n\t\tcase \"$cur\" in\n"
-		      "\t\t-*) COMPREPLY=($(compgen -W \"");
-	for (o = cmd->spec->options; o && o->type != OPT_END; o++)
+	strbuf_addf(out, "%sesac\n%scase \"$cur\" in\n"
+		    "%s-*) COMPREPLY=($(compgen -W \"", indent, indent, indent);
+	for (o = spec->options; o && o->type != OPT_END; o++)
 		strbuf_addf(out, "--%s ", o->long_name);
-	strbuf_addstr(out, "--help\" -- \"$cur\")); return ;;\n\t\tesac\n");
+	strbuf_addf(out, "--help\" -- \"$cur\")); return ;;\n%sesac\n", indent);
 	if (n) {
-		strbuf_addstr(out, "\t\tcase $npos in\n");
+		strbuf_addf(out, "%scase %s in\n", indent, pos);
 		for (i = 0; i < n; i++) {
 			if (i + 1 < n)
-				strbuf_addf(out, "\t\t%zu) ", i);
+				strbuf_addf(out, "%s%zu) ", indent, i);
 			else
-				strbuf_addstr(out, "\t\t*) ");
-			bash_action(out, cmd->spec->args[i], NULL);
+				strbuf_addf(out, "%s*) ", indent);
+			bash_action(out, spec->args[i], NULL);
 			strbuf_addstr(out, " ;;\n");
 		}
-		strbuf_addstr(out, "\t\tesac\n");
+		strbuf_addf(out, "%sesac\n", indent);
 	}
-	strbuf_addstr(out, "\t\t;;\n");
+}
+
+static void bash_command(struct strbuf *out, const struct command *cmd)
+{
+	const struct cmd_spec *const *sub = cmd->spec->subcommands;
+	size_t i;
+
+	strbuf_addf(out, "\t%s)\n", cmd->name);
+	if (!sub) {
+		bash_spec(out, cmd->spec, "$npos", "\t\t");
+		strbuf_addstr(out, "\t\t;;\n");
+		return;
+	}
+	/* the first word names the subcommand, or is already a filter */
+	strbuf_addstr(out, "\t\tif [ $npos -eq 0 ] && [ \"${cur#-}\" = \"$cur\" ]; then\n"
+		      "\t\t\tCOMPREPLY=($(compgen -W \"");
+	for (i = 0; sub[i]; i++)
+		strbuf_addf(out, "%s ", sub[i]->name);
+	strbuf_addstr(out, "\" -- \"$cur\"))\n\t\t\treturn\n\t\tfi\n"
+		      "\t\tcase \"$first\" in\n");
+	for (i = 0; sub[i]; i++) {
+		strbuf_addf(out, "\t\t%s)\n", sub[i]->name);
+		bash_spec(out, sub[i], "$((npos-1))", "\t\t\t");
+		strbuf_addstr(out, "\t\t\t;;\n");
+	}
+	strbuf_addstr(out, "\t\t*)\n");
+	bash_spec(out, cmd->spec, "$npos", "\t\t\t");
+	strbuf_addstr(out, "\t\t\t;;\n\t\tesac\n\t\t;;\n");
+}
+
+static int seen_before(struct strlist *seen, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < seen->n; i++)
+		if (!strcmp(seen->items[i], word))
+			return 1;
+	strlist_add(seen, word);
+	return 0;
+}
+
+/* Options that take a value: their value is not a positional. */
+static void bash_value_options(struct strbuf *out, const struct cmd_spec *spec,
+			       struct strlist *seen)
+{
+	const struct cmd_option *o;
+	size_t i;
+
+	for (o = spec->options; o && o->type != OPT_END; o++) {
+		if (o->type == OPT_FLAG || seen_before(seen, o->long_name))
+			continue;
+		strbuf_addf(out, "|--%s", o->long_name);
+		if (o->short_name)
+			strbuf_addf(out, "|-%c", o->short_name);
+	}
+	for (i = 0; spec->subcommands && spec->subcommands[i]; i++)
+		bash_value_options(out, spec->subcommands[i], seen);
 }
 
 static void bash_script(struct strbuf *out)
 {
-	const struct cmd_option *o;
+	struct strlist seen = { NULL, 0, 0 };
 	size_t i;
 
 	strbuf_addstr(out,
@@ -106,7 +162,7 @@ static void bash_script(struct strbuf *out)
 		"_crm()\n{\n"
 		"\tlocal cur=\"${COMP_WORDS[COMP_CWORD]}\"\n"
 		"\tlocal prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
-		"\tlocal i=1 cmd= npos=0 w\n"
+		"\tlocal i=1 cmd= first= npos=0 w\n"
 		"\t_crm_dir=\n"
 		"\twhile [ $i -lt $COMP_CWORD ]; do\n"
 		"\t\tw=\"${COMP_WORDS[i]}\"\n"
@@ -119,19 +175,12 @@ static void bash_script(struct strbuf *out)
 		"\t\t\tesac\n"
 		"\t\telse\n"
 		"\t\t\tcase \"$w\" in\n\t\t\t-C");
-	/* options that take a value: their value is not a positional */
 	for (i = 0; i < ncommands; i++)
-		for (o = commands[i].spec->options; o && o->type != OPT_END;
-		     o++) {
-			if (o->type == OPT_FLAG)
-				continue;
-			strbuf_addf(out, "|--%s", o->long_name);
-			if (o->short_name)
-				strbuf_addf(out, "|-%c", o->short_name);
-		}
+		bash_value_options(out, commands[i].spec, &seen);
+	strlist_release(&seen);
 	strbuf_addstr(out, ") i=$((i+1)) ;;\n"
 		"\t\t\t-*) ;;\n"
-		"\t\t\t*) npos=$((npos+1)) ;;\n"
+		"\t\t\t*) [ $npos -eq 0 ] && first=\"$w\"; npos=$((npos+1)) ;;\n"
 		"\t\t\tesac\n"
 		"\t\tfi\n"
 		"\t\ti=$((i+1))\n"
@@ -185,16 +234,17 @@ static void zsh_action(struct strbuf *out, enum opt_complete c,
 		strbuf_addstr(out, " ");
 }
 
-static void zsh_command(struct strbuf *out, const struct command *cmd)
+static void zsh_spec(struct strbuf *out, const struct cmd_spec *spec,
+		     const char *indent)
 {
 	const struct cmd_option *o;
-	size_t i, n = nargs_kinds(cmd->spec);
+	size_t i, n = nargs_kinds(spec);
 
-	strbuf_addf(out, "\t%s)\n\t\t_arguments -s \\\n", cmd->name);
-	for (o = cmd->spec->options; o && o->type != OPT_END; o++) {
+	strbuf_addf(out, "%s_arguments -s \\\n", indent);
+	for (o = spec->options; o && o->type != OPT_END; o++) {
 		const char *rep = o->type == OPT_LIST ? "*" : "";
 
-		strbuf_addstr(out, "\t\t\t'");
+		strbuf_addf(out, "%s\t'", indent);
 		if (o->short_name)
 			strbuf_addf(out, "%s(-%c --%s)'{-%c,--%s}'", rep,
 				    o->short_name, o->long_name, o->short_name,
@@ -212,20 +262,47 @@ static void zsh_command(struct strbuf *out, const struct command *cmd)
 		}
 		strbuf_addstr(out, "' \\\n");
 	}
-	strbuf_addstr(out, "\t\t\t'(- *)'{-h,--help}'[show usage]'");
+	strbuf_addf(out, "%s\t'(- *)'{-h,--help}'[show usage]'", indent);
 	for (i = 0; i < n; i++) {
-		const char *kind = value_kind(cmd->spec->args[i]);
+		const char *kind = value_kind(spec->args[i]);
 
 		if (i + 1 < n)
-			strbuf_addf(out, " \\\n\t\t\t'%zu:%s:", i + 1,
+			strbuf_addf(out, " \\\n%s\t'%zu:%s:", indent, i + 1,
 				    kind ? kind : "argument");
 		else
-			strbuf_addf(out, " \\\n\t\t\t'*:%s:",
+			strbuf_addf(out, " \\\n%s\t'*:%s:", indent,
 				    kind ? kind : "argument");
-		zsh_action(out, cmd->spec->args[i], NULL);
+		zsh_action(out, spec->args[i], NULL);
 		strbuf_addch(out, '\'');
 	}
-	strbuf_addstr(out, "\n\t\t;;\n");
+	strbuf_addch(out, '\n');
+}
+
+static void zsh_command(struct strbuf *out, const struct command *cmd)
+{
+	const struct cmd_spec *const *sub = cmd->spec->subcommands;
+	size_t i;
+
+	strbuf_addf(out, "\t%s)\n", cmd->name);
+	if (!sub) {
+		zsh_spec(out, cmd->spec, "\t\t");
+		strbuf_addstr(out, "\t\t;;\n");
+		return;
+	}
+	strbuf_addstr(out, "\t\tif (( CURRENT == 2 )); then\n"
+		      "\t\t\tcompadd --");
+	for (i = 0; sub[i]; i++)
+		strbuf_addf(out, " %s", sub[i]->name);
+	strbuf_addstr(out, "\n\t\t\treturn\n\t\tfi\n\t\tcase $words[2] in\n");
+	for (i = 0; sub[i]; i++) {
+		strbuf_addf(out, "\t\t%s)\n\t\t\tshift words; (( CURRENT-- ))\n",
+			    sub[i]->name);
+		zsh_spec(out, sub[i], "\t\t\t");
+		strbuf_addstr(out, "\t\t\t;;\n");
+	}
+	strbuf_addstr(out, "\t\t*)\n");
+	zsh_spec(out, cmd->spec, "\t\t\t");
+	strbuf_addstr(out, "\t\t\t;;\n\t\tesac\n\t\t;;\n");
 }
 
 static void zsh_script(struct strbuf *out)
@@ -301,9 +378,66 @@ static void fish_values(struct strbuf *out, enum opt_complete c,
 		strbuf_addf(out, " -a '(__crm_values %s)'", kind);
 }
 
-static void fish_script(struct strbuf *out)
+static void fish_spec(struct strbuf *out, const struct cmd_spec *spec,
+		      const char *cond)
 {
 	const struct cmd_option *o;
+
+	for (o = spec->options; o && o->type != OPT_END; o++) {
+		strbuf_addf(out, "complete -c crm -n %s -l %s", cond,
+			    o->long_name);
+		if (o->short_name)
+			strbuf_addf(out, " -s %c", o->short_name);
+		if (o->type != OPT_FLAG) {
+			strbuf_addstr(out, " -r");
+			fish_values(out, o->complete, o->words);
+		}
+		strbuf_addstr(out, " -d ");
+		fish_quote(out, o->help);
+		strbuf_addch(out, '\n');
+	}
+	if (nargs_kinds(spec)) {
+		strbuf_addf(out, "complete -c crm -n %s", cond);
+		fish_values(out, spec->args[0], NULL);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void fish_command(struct strbuf *out, const struct command *cmd)
+{
+	const struct cmd_spec *const *sub = cmd->spec->subcommands;
+	struct strbuf cond = STRBUF_INIT, names = STRBUF_INIT;
+	struct strbuf subcond = STRBUF_INIT;
+	size_t a, i;
+
+	strbuf_addf(&cond, "'__fish_seen_subcommand_from %s", cmd->name);
+	for (a = 0; a < naliases; a++)
+		if (!strcmp(aliases[a].name, cmd->name))
+			strbuf_addf(&cond, " %s", aliases[a].alias);
+	if (!sub) {
+		strbuf_addch(&cond, '\'');
+		fish_spec(out, cmd->spec, cond.buf);
+		goto done;
+	}
+	for (i = 0; sub[i]; i++)
+		strbuf_addf(&names, "%s%s", i ? " " : "", sub[i]->name);
+	strbuf_addf(out, "complete -c crm -n %s; and not "
+		    "__fish_seen_subcommand_from %s' -a '%s'\n", cond.buf,
+		    names.buf, names.buf);
+	for (i = 0; sub[i]; i++) {
+		strbuf_reset(&subcond);
+		strbuf_addf(&subcond, "%s; and __fish_seen_subcommand_from %s'",
+			    cond.buf, sub[i]->name);
+		fish_spec(out, sub[i], subcond.buf);
+	}
+done:
+	strbuf_release(&cond);
+	strbuf_release(&names);
+	strbuf_release(&subcond);
+}
+
+static void fish_script(struct strbuf *out)
+{
 	size_t i;
 
 	strbuf_addstr(out,
@@ -332,36 +466,8 @@ static void fish_script(struct strbuf *out)
 		strbuf_addf(out, "complete -c crm -n __fish_use_subcommand "
 			    "-a %s -d 'alias for %s'\n", aliases[i].alias,
 			    aliases[i].name);
-	for (i = 0; i < ncommands; i++) {
-		const struct command *cmd = &commands[i];
-		struct strbuf cond = STRBUF_INIT;
-		size_t a;
-
-		strbuf_addf(&cond, "'__fish_seen_subcommand_from %s", cmd->name);
-		for (a = 0; a < naliases; a++)
-			if (!strcmp(aliases[a].name, cmd->name))
-				strbuf_addf(&cond, " %s", aliases[a].alias);
-		strbuf_addch(&cond, '\'');
-		for (o = cmd->spec->options; o && o->type != OPT_END; o++) {
-			strbuf_addf(out, "complete -c crm -n %s -l %s",
-				    cond.buf, o->long_name);
-			if (o->short_name)
-				strbuf_addf(out, " -s %c", o->short_name);
-			if (o->type != OPT_FLAG) {
-				strbuf_addstr(out, " -r");
-				fish_values(out, o->complete, o->words);
-			}
-			strbuf_addstr(out, " -d ");
-			fish_quote(out, o->help);
-			strbuf_addch(out, '\n');
-		}
-		if (nargs_kinds(cmd->spec)) {
-			strbuf_addf(out, "complete -c crm -n %s", cond.buf);
-			fish_values(out, cmd->spec->args[0], NULL);
-			strbuf_addch(out, '\n');
-		}
-		strbuf_release(&cond);
-	}
+	for (i = 0; i < ncommands; i++)
+		fish_command(out, &commands[i]);
 }
 
 int completion_script(const char *shell)

@@ -18,7 +18,7 @@ static const struct cmd_option options[] = {
 	OPT_END_MARK,
 };
 
-static const enum opt_complete args_complete[] = { COMPLETE_CUSTOMER };
+static const enum opt_complete args_complete[] = { COMPLETE_CUSTOMER, COMPLETE_NONE };
 
 const struct cmd_spec spec_edit = { "edit", usage, options, args_complete, 0 };
 
@@ -98,6 +98,7 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 {
 	struct strlist args = { NULL, 0, 0 };
 	struct strbuf original = STRBUF_INIT, edited = STRBUF_INIT;
+	struct strbuf original_now = STRBUF_INIT;
 	struct strbuf tmp = STRBUF_INIT, msg = STRBUF_INIT;
 	struct crm_record *r = NULL, *checked = NULL;
 	struct crm_change change;
@@ -119,8 +120,8 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 		goto done;
 	}
 	/* the copy lives in .git, private, never in the working tree */
-	strbuf_addf(&tmp, "%s/.git/crm-edit-%s-XXXXXX.yml",
-		    crm_store_root(ctx->store), r->id);
+	strbuf_addf(&tmp, "%scrm-edit-%s-XXXXXX.yml",
+		    crm_store_gitdir(ctx->store), r->id);
 	fd = mkstemps(tmp.buf, 4);
 	if (fd < 0 || write(fd, original.buf, original.len) !=
 		      (ssize_t)original.len || close(fd)) {
@@ -141,7 +142,8 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 		crm_record_free(checked);
 		checked = NULL;
 		if (!crm_record_parse(&checked, r->id, r->path, edited.buf,
-				      edited.len))
+				      edited.len) &&
+		    !crm_record_check_values(checked->root, r->path))
 			break;
 		cmd_error("%s", crm_error_last());
 		if (!ask_again()) {
@@ -155,6 +157,25 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 	if (edited.len == original.len &&
 	    !memcmp(edited.buf, original.buf, edited.len)) {
 		fprintf(stderr, "crm: nothing changed\n");
+		goto done;
+	}
+	/*
+	 * The lock is taken only now, not while the editor is open (a cron
+	 * job must not wait on a person); so check nobody changed the
+	 * record meanwhile, and refuse rather than overwrite their change.
+	 */
+	strbuf_reset(&original_now);
+	if (crm_store_lock(ctx->store) ||
+	    crm_store_read_file(&original_now, ctx->store, r->path)) {
+		rc = cmd_fail();
+		goto done;
+	}
+	if (original_now.len != original.len ||
+	    memcmp(original_now.buf, original.buf, original.len)) {
+		cmd_error("%s changed while you were editing; your edit is "
+			  "kept in %s", r->path, tmp.buf);
+		strbuf_reset(&tmp);
+		rc = 1;
 		goto done;
 	}
 	strbuf_addf(&msg, "crm: edit %s", r->id);
@@ -173,6 +194,7 @@ done:
 	crm_record_free(checked);
 	strlist_release(&args);
 	strbuf_release(&original);
+	strbuf_release(&original_now);
 	strbuf_release(&edited);
 	strbuf_release(&tmp);
 	strbuf_release(&msg);

@@ -13,7 +13,7 @@ static const struct cmd_option options[] = {
 	OPT_END_MARK,
 };
 
-static const enum opt_complete args_complete[] = { COMPLETE_DIR };
+static const enum opt_complete args_complete[] = { COMPLETE_DIR, COMPLETE_NONE };
 
 const struct cmd_spec spec_init = { "init", usage, options, args_complete, 0 };
 

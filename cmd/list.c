@@ -21,7 +21,7 @@ static const struct cmd_option options[] = {
 	OPT_END_MARK,
 };
 
-static const enum opt_complete args_complete[] = { COMPLETE_FIELD };
+static const enum opt_complete args_complete[] = { COMPLETE_FIELD, COMPLETE_NONE };
 
 const struct cmd_spec spec_list = { "list", usage, options, args_complete, 1 };
 
@@ -67,6 +67,15 @@ static void cell(struct strbuf *out, const struct crm_record *r, enum column c)
 	}
 }
 
+/* Whether no later column has anything to show. */
+static int last_column(const size_t *width, int col)
+{
+	for (col++; col < NCOLS; col++)
+		if (width[col])
+			return 0;
+	return 1;
+}
+
 static void print_human(struct strbuf *out, struct crm_record **rs, size_t n,
 			struct crm_ctx *ctx)
 {
@@ -93,7 +102,7 @@ static void print_human(struct strbuf *out, struct crm_record **rs, size_t n,
 			cell(&c, rs[i], col);
 			if (col == COL_ID)
 				strbuf_addstr(out, color(ctx, C_YELLOW));
-			if (col == NCOLS - 1 || !width[col + 1])
+			if (last_column(width, col))
 				strbuf_addstr(out, c.buf);
 			else
 				pad(out, c.buf, width[col]);

@@ -11,7 +11,7 @@ static const struct cmd_option options[] = {
 	OPT_END_MARK,
 };
 
-static const enum opt_complete args_complete[] = { COMPLETE_CUSTOMER };
+static const enum opt_complete args_complete[] = { COMPLETE_CUSTOMER, COMPLETE_NONE };
 
 const struct cmd_spec spec_rm = { "rm", usage, options, args_complete, 0 };
 

@@ -16,8 +16,7 @@ static const struct cmd_option options[] = {
 	OPT_END_MARK,
 };
 
-static const enum opt_complete args_complete[] = { COMPLETE_CUSTOMER,
-						    COMPLETE_FIELD };
+static const enum opt_complete args_complete[] = { COMPLETE_CUSTOMER, COMPLETE_FIELD, COMPLETE_NONE };
 
 const struct cmd_spec spec_set = { "set", usage, options, args_complete, 0 };
 
@@ -59,6 +58,22 @@ static int parse_assignment(struct assignment *a, const char *arg)
 		free(a->key);
 		a->key = canon;
 	}
+	if (strchr(a->key, '.')) {
+		char *top = xstrndup(a->key, strcspn(a->key, "."));
+		int known = crm_field_is_known(top);
+
+		free(top);
+		if (known) {
+			crm_error_set(CRM_EINVALID, "'%s' cannot hold fields; "
+				      "only custom fields nest", a->key);
+			return CRM_EINVALID;
+		}
+	}
+	if (!strcmp(a->key, "id") || !strcmp(a->key, "created")) {
+		crm_error_set(CRM_EINVALID, "'%s' is kept by crm itself and "
+			      "does not change", a->key);
+		return CRM_EINVALID;
+	}
 	if (crm_field_is_managed(a->key)) {
 		crm_error_set(CRM_EINVALID,
 			      "'%s' is kept by crm itself; use 'crm %s'",
@@ -71,22 +86,23 @@ static int parse_assignment(struct assignment *a, const char *arg)
 	return 0;
 }
 
-/* A custom list field, or one of crm's own lists. */
-static int is_list(const struct crm_record *r, const char *key)
+static void put(struct crm_record *r, struct crm_node *parent,
+		const char *leaf, struct crm_node *value)
 {
-	const struct crm_node *n = crm_map_get(r->root, key);
-
-	return crm_field_is_list(key) || (n && n->kind == CRM_NODE_SEQ);
+	if (parent == r->root)
+		crm_record_set_node(r, leaf, value);
+	else
+		crm_map_set(parent, leaf, value);
 }
 
-static int assign_list(struct crm_record *r, const char *key,
-		       const char *value)
+/* tags=a,b replaces the whole list; an empty list removes the field. */
+static int assign_list(struct crm_record *r, struct crm_node *parent,
+		       const char *leaf, const char *key, const char *value)
 {
 	struct crm_node *seq = crm_node_new_seq(1);
 	const char *p = value;
 	int rc = 0;
 
-	/* tags=a,b replaces the whole list */
 	while (*p && !rc) {
 		const char *comma = strchr(p, ',');
 		char *item = xstrndup(p, comma ? (size_t)(comma - p) : strlen(p));
@@ -103,58 +119,94 @@ static int assign_list(struct crm_record *r, const char *key,
 		free(item);
 		p = comma ? comma + 1 : p + strlen(p);
 	}
-	if (rc) {
+	if (rc || !seq->nitems) {
 		crm_node_free(seq);
+		if (!rc)
+			crm_map_remove(parent, leaf);
 		return rc;
 	}
-	if (!seq->nitems) {
-		crm_node_free(seq);
-		crm_record_unset(r, key);
-		return 0;
-	}
-	crm_record_set_node(r, key, seq);
+	put(r, parent, leaf, seq);
 	return 0;
+}
+
+static int list_add(struct crm_record *r, struct crm_node *parent,
+		    const char *leaf, const char *value)
+{
+	struct crm_node *seq = crm_map_get(parent, leaf);
+
+	if (!seq) {
+		seq = crm_node_new_seq(1);
+		put(r, parent, leaf, seq);
+	}
+	if (!crm_list_contains(seq, value))
+		crm_seq_append(seq, crm_node_new_str(value));
+	return 0;
+}
+
+static int list_remove(struct crm_node *parent, const char *leaf,
+		       const char *key, const char *value)
+{
+	struct crm_node *seq = crm_map_get(parent, leaf);
+	size_t i;
+
+	for (i = 0; seq && seq->kind == CRM_NODE_SEQ && i < seq->nitems; i++)
+		if (seq->items[i]->str && !strcmp(seq->items[i]->str, value)) {
+			crm_seq_remove(seq, i);
+			if (!seq->nitems)
+				crm_map_remove(parent, leaf);
+			return 0;
+		}
+	crm_error_set(CRM_EINVALID, "%s has no '%s'", key, value);
+	return CRM_EINVALID;
 }
 
 static int apply(struct crm_record *r, const struct assignment *a)
 {
 	struct strbuf nfc = STRBUF_INIT;
-	int rc;
+	struct crm_node *parent, *existing;
+	const char *leaf;
+	int rc, is_list, removing;
 
 	if ((rc = crm_text_nfc(&nfc, a->value, strlen(a->value))))
 		goto done;
+	removing = a->op == SET_REMOVE || (a->op == SET_ASSIGN && !nfc.len);
+	parent = crm_record_parent(r, a->key, !removing, &leaf);
+	if (!parent) {
+		if (a->op == SET_ASSIGN && removing)
+			goto done;	/* removing what is not there */
+		crm_error_set(CRM_EINVALID, "'%s': a part of it is not a map",
+			      a->key);
+		rc = CRM_EINVALID;
+		goto done;
+	}
+	existing = crm_map_get(parent, leaf);
+	is_list = (parent == r->root && crm_field_is_list(leaf)) ||
+		  (existing && existing->kind == CRM_NODE_SEQ);
 	switch (a->op) {
 	case SET_ASSIGN:
-		if (!nfc.len) {
-			if (!strcmp(a->key, "name")) {
-				crm_error_set(CRM_EINVALID,
-					      "a name cannot be empty");
-				rc = CRM_EINVALID;
-			} else {
-				crm_record_unset(r, a->key);
-			}
-		} else if (is_list(r, a->key)) {
-			rc = assign_list(r, a->key, nfc.buf);
+		if (!nfc.len && !strcmp(a->key, "name")) {
+			crm_error_set(CRM_EINVALID, "a name cannot be empty");
+			rc = CRM_EINVALID;
+		} else if (!nfc.len) {
+			crm_map_remove(parent, leaf);
+		} else if (is_list) {
+			rc = assign_list(r, parent, leaf, a->key, nfc.buf);
 		} else if (!(rc = crm_field_validate(a->key, nfc.buf))) {
-			crm_record_set(r, a->key, nfc.buf);
+			put(r, parent, leaf, crm_node_new_str(nfc.buf));
 		}
 		break;
 	case SET_APPEND:
-		if (!is_list(r, a->key) && crm_map_get(r->root, a->key)) {
+		if (existing && !is_list) {
 			crm_error_set(CRM_EINVALID,
 				      "'%s' is not a list; use %s=<value>",
 				      a->key, a->key);
 			rc = CRM_EINVALID;
 		} else if (!(rc = crm_field_validate(a->key, nfc.buf))) {
-			crm_record_list_add(r, a->key, nfc.buf);
+			rc = list_add(r, parent, leaf, nfc.buf);
 		}
 		break;
 	case SET_REMOVE:
-		if (!crm_record_list_remove(r, a->key, nfc.buf)) {
-			crm_error_set(CRM_EINVALID, "%s has no '%s'", a->key,
-				      nfc.buf);
-			rc = CRM_EINVALID;
-		}
+		rc = list_remove(parent, leaf, a->key, nfc.buf);
 		break;
 	}
 done:

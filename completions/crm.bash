@@ -10,7 +10,7 @@ _crm()
 {
 	local cur="${COMP_WORDS[COMP_CWORD]}"
 	local prev="${COMP_WORDS[COMP_CWORD-1]}"
-	local i=1 cmd= npos=0 w
+	local i=1 cmd= first= npos=0 w
 	_crm_dir=
 	while [ $i -lt $COMP_CWORD ]; do
 		w="${COMP_WORDS[i]}"
@@ -22,9 +22,9 @@ _crm()
 			esac
 		else
 			case "$w" in
-			-C|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--format) i=$((i+1)) ;;
+			-C|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--type|-t|--at|--since|--until|--by|--count|-n|--value|--currency|--stage|--close|--probability|--title|--due|-d|--every) i=$((i+1)) ;;
 			-*) ;;
-			*) npos=$((npos+1)) ;;
+			*) [ $npos -eq 0 ] && first="$w"; npos=$((npos+1)) ;;
 			esac
 		fi
 		i=$((i+1))
@@ -33,7 +33,7 @@ _crm()
 		case "$prev" in
 		-C) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "init add show list set edit rm path history undo git ls -C --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "init add show list set edit rm path history undo log deal followup date git ls -C --help --version" -- "$cur"))
 		return
 	fi
 	[ "$cmd" = ls ] && cmd=list
@@ -81,10 +81,7 @@ _crm()
 		-*) COMPREPLY=($(compgen -W "--json --format --help" -- "$cur")); return ;;
 		esac
 		case $npos in
-		0) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
-		1) COMPREPLY=() ;;
-		2) COMPREPLY=() ;;
-		*) COMPREPLY=() ;;
+		*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
 		esac
 		;;
 	set)
@@ -136,10 +133,7 @@ _crm()
 		-*) COMPREPLY=($(compgen -W "--json --format --help" -- "$cur")); return ;;
 		esac
 		case $npos in
-		0) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
-		1) COMPREPLY=() ;;
-		2) COMPREPLY=() ;;
-		*) COMPREPLY=() ;;
+		*) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
 		esac
 		;;
 	undo)
@@ -147,6 +141,182 @@ _crm()
 		esac
 		case "$cur" in
 		-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+		esac
+		;;
+	log)
+		case "$prev" in
+		--type|-t) COMPREPLY=($(compgen -W "call email meeting note" -- "$cur")); return ;;
+		--at) COMPREPLY=(); return ;;
+		--since) COMPREPLY=(); return ;;
+		--until) COMPREPLY=(); return ;;
+		--by) COMPREPLY=(); return ;;
+		--count|-n) COMPREPLY=(); return ;;
+		--format) COMPREPLY=($(compgen -W "tsv json" -- "$cur")); return ;;
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--type --at --since --until --by --count --json --format --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		0) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
+		*) COMPREPLY=() ;;
+		esac
+		;;
+	deal)
+		if [ $npos -eq 0 ] && [ "${cur#-}" = "$cur" ]; then
+			COMPREPLY=($(compgen -W "add set rm list " -- "$cur"))
+			return
+		fi
+		case "$first" in
+		add)
+			case "$prev" in
+			--value) COMPREPLY=(); return ;;
+			--currency) COMPREPLY=(); return ;;
+			--stage) COMPREPLY=($(compgen -W "$(_crm_values stages)" -- "$cur")); return ;;
+			--close) COMPREPLY=(); return ;;
+			--probability) COMPREPLY=(); return ;;
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--value --currency --stage --close --probability --help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			0) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
+			*) COMPREPLY=() ;;
+			esac
+			;;
+		set)
+			case "$prev" in
+			--value) COMPREPLY=(); return ;;
+			--currency) COMPREPLY=(); return ;;
+			--stage) COMPREPLY=($(compgen -W "$(_crm_values stages)" -- "$cur")); return ;;
+			--close) COMPREPLY=(); return ;;
+			--probability) COMPREPLY=(); return ;;
+			--title) COMPREPLY=(); return ;;
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--value --currency --stage --close --probability --title --help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			*) COMPREPLY=($(compgen -W "$(_crm_values deals)" -- "$cur")) ;;
+			esac
+			;;
+		rm)
+			case "$prev" in
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			*) COMPREPLY=($(compgen -W "$(_crm_values deals)" -- "$cur")) ;;
+			esac
+			;;
+		list)
+			case "$prev" in
+			--format) COMPREPLY=($(compgen -W "tsv json" -- "$cur")); return ;;
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--all --json --format --help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
+			esac
+			;;
+		*)
+			case "$prev" in
+			--format) COMPREPLY=($(compgen -W "tsv json" -- "$cur")); return ;;
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--all --json --format --help" -- "$cur")); return ;;
+			esac
+			case $npos in
+			*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
+			esac
+			;;
+		esac
+		;;
+	followup)
+		if [ $npos -eq 0 ] && [ "${cur#-}" = "$cur" ]; then
+			COMPREPLY=($(compgen -W "add done snooze rm list " -- "$cur"))
+			return
+		fi
+		case "$first" in
+		add)
+			case "$prev" in
+			--due|-d) COMPREPLY=(); return ;;
+			--every) COMPREPLY=(); return ;;
+			--owner|-o) COMPREPLY=(); return ;;
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--due --every --owner --help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			0) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
+			*) COMPREPLY=() ;;
+			esac
+			;;
+		done)
+			case "$prev" in
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			*) COMPREPLY=($(compgen -W "$(_crm_values followups)" -- "$cur")) ;;
+			esac
+			;;
+		snooze)
+			case "$prev" in
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			0) COMPREPLY=($(compgen -W "$(_crm_values followups)" -- "$cur")) ;;
+			*) COMPREPLY=() ;;
+			esac
+			;;
+		rm)
+			case "$prev" in
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			*) COMPREPLY=($(compgen -W "$(_crm_values followups)" -- "$cur")) ;;
+			esac
+			;;
+		list)
+			case "$prev" in
+			--due|-d) COMPREPLY=(); return ;;
+			--owner|-o) COMPREPLY=(); return ;;
+			--format) COMPREPLY=($(compgen -W "tsv json mail" -- "$cur")); return ;;
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--due --owner --all --json --format --help" -- "$cur")); return ;;
+			esac
+			case $((npos-1)) in
+			*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
+			esac
+			;;
+		*)
+			case "$prev" in
+			--due|-d) COMPREPLY=(); return ;;
+			--owner|-o) COMPREPLY=(); return ;;
+			--format) COMPREPLY=($(compgen -W "tsv json mail" -- "$cur")); return ;;
+			esac
+			case "$cur" in
+			-*) COMPREPLY=($(compgen -W "--due --owner --all --json --format --help" -- "$cur")); return ;;
+			esac
+			case $npos in
+			*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
+			esac
+			;;
+		esac
+		;;
+	date)
+		case "$prev" in
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--moment --help" -- "$cur")); return ;;
 		esac
 		;;
 	git)

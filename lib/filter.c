@@ -1,8 +1,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "date.h"
 #include "error.h"
 #include "filter.h"
+#include "money.h"
 #include "text.h"
 #include "util.h"
 
@@ -24,7 +27,9 @@ static int valid_key(const char *key, size_t len)
 {
 	size_t i;
 
-	if (!len)
+	/* a key starts with a letter: "10:30" is a word, not a field */
+	if (!len || !((key[0] >= 'a' && key[0] <= 'z') ||
+		      (key[0] >= 'A' && key[0] <= 'Z')))
 		return 0;
 	for (i = 0; i < len; i++) {
 		char c = key[i];
@@ -37,16 +42,74 @@ static int valid_key(const char *key, size_t len)
 	return 1;
 }
 
-static void add_term(struct crm_filter *f, enum crm_filter_op op,
-		     const char *key, size_t keylen, const char *value)
+static struct crm_filter_term *add_term(struct crm_filter *f,
+				       enum crm_filter_op op, const char *key,
+				       size_t keylen, const char *value)
 {
 	struct crm_filter_term *t;
 
 	ALLOC_GROW(f->terms, f->n + 1, f->alloc);
 	t = &f->terms[f->n++];
+	memset(t, 0, sizeof(*t));
 	t->op = op;
 	t->key = key ? xstrndup(key, keylen) : NULL;
 	t->value = xstrdup(value);
+	return t;
+}
+
+static const struct {
+	const char *suffix;
+	enum crm_filter_cmp cmp;
+} modifiers[] = {
+	{ ".before", CRM_CMP_BEFORE }, { ".after", CRM_CMP_AFTER },
+	{ ".over", CRM_CMP_OVER }, { ".under", CRM_CMP_UNDER },
+	{ ".has", CRM_CMP_HAS },
+};
+
+/*
+ * A field term, with its modifier (due.before:) parsed and its value
+ * checked now, so a bad date or amount is an error, not "no match".
+ */
+static int add_field_term(struct crm_filter *f, const char *key,
+			  const char *value, const char *arg)
+{
+	size_t keylen = strlen(key), i;
+	enum crm_filter_cmp cmp = CRM_CMP_EQ;
+	struct crm_filter_term *t;
+
+	for (i = 0; i < ARRAY_SIZE(modifiers); i++) {
+		size_t n = strlen(modifiers[i].suffix);
+
+		if (keylen > n && !strcmp(key + keylen - n, modifiers[i].suffix)) {
+			cmp = modifiers[i].cmp;
+			keylen -= n;
+			break;
+		}
+	}
+	t = add_term(f, CRM_FILTER_FIELD, key, keylen, value);
+	t->cmp = cmp;
+	if (cmp == CRM_CMP_BEFORE || cmp == CRM_CMP_AFTER) {
+		struct crm_date d;
+		time_t now;
+		int offset;
+
+		if (crm_now(&now, &offset) || crm_date_parse(&d, value, now)) {
+			crm_error_set(CRM_EINVALID, "filter '%s': %s", arg,
+				      crm_error_last());
+			return CRM_EINVALID;
+		}
+		t->day = crm_date_to_days(&d);
+	} else if (cmp == CRM_CMP_OVER || cmp == CRM_CMP_UNDER) {
+		crm_money m;
+
+		if (crm_money_parse(&m, value, 1)) {
+			crm_error_set(CRM_EINVALID, "filter '%s': %s", arg,
+				      crm_error_last());
+			return CRM_EINVALID;
+		}
+		t->amount = m;
+	}
+	return 0;
 }
 
 int crm_filter_parse(struct crm_filter *f, const char *const *args,
@@ -71,16 +134,20 @@ int crm_filter_parse(struct crm_filter *f, const char *const *args,
 				      "filter '%s' has no field name before ':'",
 				      a);
 			return CRM_EINVALID;
-		} else if (colon && valid_key(a, (size_t)(colon - a))) {
+		} else if (colon && colon[1] != ' ' &&
+			   valid_key(a, (size_t)(colon - a))) {
 			char *raw = xstrndup(a, (size_t)(colon - a));
 			const char *key = canonical_key(raw);
+
+			int rc = 0;
 
 			if (!strcmp(key, "tags"))
 				add_term(f, CRM_FILTER_TAG, NULL, 0, colon + 1);
 			else
-				add_term(f, CRM_FILTER_FIELD, key, strlen(key),
-					 colon + 1);
+				rc = add_field_term(f, key, colon + 1, a);
 			free(raw);
+			if (rc)
+				return rc;
 		} else {
 			/* "10:30" or "re: proposal" are words, not fields */
 			add_term(f, CRM_FILTER_TEXT, NULL, 0, a);
@@ -114,6 +181,42 @@ static int folded_equal(const char *a, const char *b)
 	return eq;
 }
 
+/* The day of a date or moment value, or -1 if it is neither. */
+static int value_day(const char *s, long long *day)
+{
+	struct crm_date d;
+
+	if (!crm_date_from_iso(&d, s) ||
+	    (strlen(s) > 10 && !crm_date_of_moment(&d, s))) {
+		*day = crm_date_to_days(&d);
+		return 0;
+	}
+	return -1;
+}
+
+/* A scalar against a comparison term. */
+static int scalar_compares(const struct crm_filter_term *t, const char *s)
+{
+	long long day;
+	crm_money m;
+
+	switch (t->cmp) {
+	case CRM_CMP_BEFORE:
+		return !value_day(s, &day) && day < t->day;
+	case CRM_CMP_AFTER:
+		return !value_day(s, &day) && day > t->day;
+	case CRM_CMP_OVER:
+		return !crm_money_parse(&m, s, 1) && m > t->amount;
+	case CRM_CMP_UNDER:
+		return !crm_money_parse(&m, s, 1) && m < t->amount;
+	case CRM_CMP_HAS:
+		return crm_text_matches(s, t->value);
+	case CRM_CMP_EQ:
+		break;
+	}
+	return 0;
+}
+
 /* Whether `value` equals `n` or, for a list, any of its elements. */
 static int node_has_value(const struct crm_node *n, const char *value)
 {
@@ -130,6 +233,7 @@ static int node_has_value(const struct crm_node *n, const char *value)
 	return 0;
 }
 
+/* Text in any value (not in keys: "city" must not match every address). */
 static int node_contains_text(const struct crm_node *n, const char *text)
 {
 	size_t i;
@@ -138,7 +242,8 @@ static int node_contains_text(const struct crm_node *n, const char *text)
 		return 0;
 	if (n->kind == CRM_NODE_SCALAR)
 		return crm_text_matches(n->str, text);
-	for (i = 0; i < n->nitems; i++)
+	for (i = n->kind == CRM_NODE_MAP ? 1 : 0; i < n->nitems;
+	     i += n->kind == CRM_NODE_MAP ? 2 : 1)
 		if (node_contains_text(n->items[i], text))
 			return 1;
 	return 0;
@@ -165,12 +270,30 @@ static const struct crm_node *lookup(const struct crm_node *map,
 	return lookup(v, dot + 1);
 }
 
+static int node_matches(const struct crm_filter_term *t,
+			const struct crm_node *n)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	if (t->cmp == CRM_CMP_EQ)
+		return node_has_value(n, t->value);
+	if (n->kind == CRM_NODE_SCALAR)
+		return scalar_compares(t, n->str);
+	if (n->kind == CRM_NODE_SEQ)
+		for (i = 0; i < n->nitems; i++)
+			if (node_matches(t, n->items[i]))
+				return 1;
+	return 0;
+}
+
 /*
  * A key the record does not have may belong to its deals or follow-ups
  * (stage:proposal lists customers with a deal at that stage).
  */
-static int entries_have(const struct crm_node *record, const char *key,
-			const char *value)
+static int entries_have(const struct crm_node *record,
+			const struct crm_filter_term *t)
 {
 	static const char *const lists[] = { "deals", "followups" };
 	size_t i, j;
@@ -180,7 +303,7 @@ static int entries_have(const struct crm_node *record, const char *key,
 
 		for (j = 0; seq && seq->kind == CRM_NODE_SEQ &&
 			    j < seq->nitems; j++)
-			if (node_has_value(lookup(seq->items[j], key), value))
+			if (node_matches(t, lookup(seq->items[j], t->key)))
 				return 1;
 	}
 	return 0;
@@ -197,18 +320,22 @@ static int term_matches(const struct crm_filter_term *t,
 
 	switch (t->op) {
 	case CRM_FILTER_TAG:
-		return node_has_value(crm_map_get(record, "tags"), t->value);
+		v = crm_map_get(record, "tags");
+		/* "tag:" with no value: customers without tags */
+		if (!*t->value)
+			return !v || (v->kind == CRM_NODE_SEQ && !v->nitems);
+		return node_has_value(v, t->value);
 	case CRM_FILTER_NOT_TAG:
 		return !node_has_value(crm_map_get(record, "tags"), t->value);
 	case CRM_FILTER_FIELD:
 		v = entry ? lookup(entry, t->key) : NULL;
 		if (!v)
 			v = lookup(record, t->key);
-		if (!*t->value)
+		if (!*t->value && t->cmp == CRM_CMP_EQ)
 			return !v || (v->kind == CRM_NODE_SCALAR && !*v->str);
 		if (v)
-			return node_has_value(v, t->value);
-		return !entry && entries_have(record, t->key, t->value);
+			return node_matches(t, v);
+		return !entry && entries_have(record, t);
 	case CRM_FILTER_TEXT:
 		if (entry && node_contains_text(entry, t->value))
 			return 1;

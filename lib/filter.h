@@ -11,6 +11,10 @@
  *   field:value   field equals value (any element of a list field;
  *                 empty value: the field is absent); case and accents
  *                 do not matter
+ *   field.before:D, field.after:D   a date field (due, close, created,
+ *                 or any custom one) before / after date D
+ *   field.over:N, field.under:N     an amount (value) above / below N
+ *   field.has:text                  the field contains text
  *   word          text anywhere in the card
  */
 enum crm_filter_op {
@@ -20,10 +24,22 @@ enum crm_filter_op {
 	CRM_FILTER_FIELD,
 };
 
+enum crm_filter_cmp {
+	CRM_CMP_EQ = 0,
+	CRM_CMP_BEFORE,
+	CRM_CMP_AFTER,
+	CRM_CMP_OVER,
+	CRM_CMP_UNDER,
+	CRM_CMP_HAS,
+};
+
 struct crm_filter_term {
 	enum crm_filter_op op;
+	enum crm_filter_cmp cmp;
 	char *key;
 	char *value;
+	long long day;		/* BEFORE/AFTER: days since 1970 */
+	long long amount;	/* OVER/UNDER: crm_money */
 };
 
 struct crm_filter {

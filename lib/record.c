@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "error.h"
 #include "record.h"
 #include "text.h"
@@ -435,7 +437,8 @@ int crm_field_validate(const char *key, const char *value)
 			crm_error_set(CRM_EINVALID, "a name cannot be empty");
 			return CRM_EINVALID;
 		}
-		if (crm_text_width(value) > CRM_NAME_MAX)
+		if (u8_mbsnlen((const uint8_t *)value, strlen(value)) >
+		    CRM_NAME_MAX)
 			return invalid(key, value, "is longer than 200 characters");
 	} else if (!strcmp(key, "emails")) {
 		if (!valid_email(value))
@@ -445,7 +448,7 @@ int crm_field_validate(const char *key, const char *value)
 		if (!valid_phone(value))
 			return invalid("phone", value,
 				       "is not a phone number (digits, spaces, "
-				       "+ - ( ) . /)");
+				       "+ - ( ) . / and x for an extension)");
 	} else if (!strcmp(key, "tags")) {
 		if (!*value || strpbrk(value, " \t,:") || value[0] == '-' ||
 		    value[0] == '+')
@@ -458,4 +461,58 @@ int crm_field_validate(const char *key, const char *value)
 				       "is not 'person' or 'company'");
 	}
 	return 0;
+}
+
+struct crm_node *crm_record_parent(struct crm_record *r, const char *key,
+				   int create, const char **leaf)
+{
+	struct crm_node *map = r->root;
+	const char *dot;
+
+	*leaf = key;
+	while ((dot = strchr(*leaf, '.'))) {
+		char *part = xstrndup(*leaf, (size_t)(dot - *leaf));
+		struct crm_node *next = crm_map_get(map, part);
+
+		if (!next && create) {
+			next = crm_node_new_map();
+			if (map == r->root)
+				crm_record_set_node(r, part, next);
+			else
+				crm_map_set(map, part, next);
+		}
+		free(part);
+		if (!next || next->kind != CRM_NODE_MAP)
+			return NULL;
+		map = next;
+		*leaf = dot + 1;
+	}
+	return map;
+}
+
+int crm_record_check_values(const struct crm_node *root, const char *path)
+{
+	static const char *const scalars[] = { "name", "kind", "company",
+					       "owner", NULL };
+	const char *const *k;
+	size_t i;
+	int rc;
+
+	for (k = scalars; *k; k++) {
+		const char *v = crm_map_get_str(root, *k);
+
+		if (v && (rc = crm_field_validate(*k, v)))
+			goto fail;
+	}
+	for (k = list_fields; *k; k++) {
+		const struct crm_node *seq = crm_map_get(root, *k);
+
+		for (i = 0; seq && i < seq->nitems; i++)
+			if ((rc = crm_field_validate(*k, seq->items[i]->str)))
+				goto fail;
+	}
+	return 0;
+fail:
+	crm_error_set(rc, "%s: %s", path, crm_error_last());
+	return rc;
 }

@@ -57,6 +57,14 @@ int crm_field_is_known(const char *key);
 
 #endif
 
+/*
+ * The map that holds `key` ("address.city" -> the `address` map), with
+ * the last part in `leaf`; missing maps are made when `create`.  NULL if
+ * a part of the path is not a map.
+ */
+struct crm_node *crm_record_parent(struct crm_record *r, const char *key,
+				   int create, const char **leaf);
+
 /* Limits on what a user can type into one field. */
 #define CRM_NAME_MAX 200	/* characters */
 #define CRM_FIELD_MAX 65536	/* bytes, for notes and custom text */
@@ -67,6 +75,12 @@ int crm_field_is_known(const char *key);
  * tag without spaces.  The error names the field.
  */
 int crm_field_validate(const char *key, const char *value);
+/*
+ * The values of the known fields pass crm_field_validate (an email
+ * looks like one ...): stricter than crm_record_check, for what a user
+ * hands crm to store (crm edit, crm import), not for reading.
+ */
+int crm_record_check_values(const struct crm_node *root, const char *path);
 /* Whether `key` may be a custom field name: [a-z][a-z0-9_-]* (dots nest). */
 int crm_field_name_valid(const char *key);
 /* "email" -> "emails", "tag" -> "tags", "phone" -> "phones". */

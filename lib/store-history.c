@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "store-internal.h"
@@ -320,6 +321,34 @@ static int find_undo_target(git_commit *head, git_commit **out)
 	return rc;
 }
 
+/*
+ * Undo rewrites files: refuse when the working-tree file holds a hand
+ * edit that is not committed, rather than silently replacing it.
+ */
+static int worktree_check(struct crm_store *s, const char *path,
+			  const git_oid *head_id)
+{
+	struct strbuf full = STRBUF_INIT;
+	git_oid file_id;
+	int rc = 0, exists;
+
+	crm_store_abspath(&full, s, path);
+	exists = !access(full.buf, F_OK);
+	if (!exists && git_oid_is_zero(head_id))
+		goto done;
+	if (!exists || git_odb_hashfile(&file_id, full.buf, GIT_OBJECT_BLOB) ||
+	    !git_oid_equal(&file_id, head_id)) {
+		git_error_clear();
+		crm_error_set(CRM_ECONFLICT,
+			      "'%s' has changes that are not committed; commit "
+			      "or discard them first (crm git status)", path);
+		rc = CRM_ECONFLICT;
+	}
+done:
+	strbuf_release(&full);
+	return rc;
+}
+
 int crm_store_undo(struct crm_store *s, struct strbuf *summary)
 {
 	struct strbuf branch = STRBUF_INIT, msg = STRBUF_INIT;
@@ -370,6 +399,8 @@ int crm_store_undo(struct crm_store *s, struct strbuf *summary)
 			rc = CRM_ECONFLICT;
 			goto done;
 		}
+		if ((rc = worktree_check(s, paths.items[i], &now_id)))
+			goto done;
 		changes[i].path = paths.items[i];
 		if ((rc = load_blob(&blobs[i], s, &before_id)))
 			goto done;

@@ -143,6 +143,11 @@ const char *crm_store_root(const struct crm_store *s)
 	return s->root;
 }
 
+const char *crm_store_gitdir(const struct crm_store *s)
+{
+	return s->gitdir;
+}
+
 void crm_store_abspath(struct strbuf *out, const struct crm_store *s,
 		       const char *path)
 {
@@ -417,30 +422,35 @@ int crm_store_config_get(struct strbuf *out, struct crm_store *s,
 	return rc;
 }
 
-int crm_store_identity(struct crm_store *s, struct strbuf *name,
-		       struct strbuf *email)
+/*
+ * Who commits, as git decides it: GIT_<who>_NAME/EMAIL from the
+ * environment, then user.name/user.email from git config, then the
+ * passwd entry and login@host.
+ */
+static void identity_for(struct crm_store *s, const char *who,
+			 struct strbuf *name, struct strbuf *email)
 {
-	const char *v;
+	struct strbuf var = STRBUF_INIT;
 	struct passwd *pw = getpwuid(getuid());
 	const char *login = getenv("USER");
+	const char *v;
 
 	if (!login || !*login)
 		login = pw ? pw->pw_name : "crm";
-	if ((v = getenv("GIT_AUTHOR_NAME")) && *v)
+	strbuf_addf(&var, "GIT_%s_NAME", who);
+	if ((v = getenv(var.buf)) && *v)
 		strbuf_addstr(name, v);
 	else if (crm_store_config_get(name, s, "user.name") || !name->len) {
 		strbuf_reset(name);
-		if (pw && pw->pw_gecos && *pw->pw_gecos) {
-			const char *comma = strchr(pw->pw_gecos, ',');
-
-			strbuf_add(name, pw->pw_gecos, comma ?
-				   (size_t)(comma - pw->pw_gecos) :
-				   strlen(pw->pw_gecos));
-		}
+		if (pw && pw->pw_gecos && *pw->pw_gecos)
+			strbuf_add(name, pw->pw_gecos,
+				   strcspn(pw->pw_gecos, ","));
 		if (!name->len)
 			strbuf_addstr(name, login);
 	}
-	if ((v = getenv("GIT_AUTHOR_EMAIL")) && *v)
+	strbuf_reset(&var);
+	strbuf_addf(&var, "GIT_%s_EMAIL", who);
+	if ((v = getenv(var.buf)) && *v)
 		strbuf_addstr(email, v);
 	else if (crm_store_config_get(email, s, "user.email") || !email->len) {
 		char host[256];
@@ -450,11 +460,18 @@ int crm_store_identity(struct crm_store *s, struct strbuf *name,
 			strbuf_addstr(email, v);
 		} else {
 			if (gethostname(host, sizeof(host)))
-				strcpy(host, "localhost");
+				snprintf(host, sizeof(host), "localhost");
 			host[sizeof(host) - 1] = '\0';
 			strbuf_addf(email, "%s@%s", login, host);
 		}
 	}
+	strbuf_release(&var);
+}
+
+int crm_store_identity(struct crm_store *s, struct strbuf *name,
+		       struct strbuf *email)
+{
+	identity_for(s, "AUTHOR", name, email);
 	return 0;
 }
 
@@ -502,32 +519,23 @@ static int parse_git_date(const char *v, time_t *t, int *offset)
 	return crm_parse_moment(v, t, offset);
 }
 
+/*
+ * A signature for `who` (AUTHOR or COMMITTER).  GIT_<who>_DATE is read
+ * in git's raw and ISO forms; a date in another form is ignored and the
+ * commit gets the current time rather than failing every write.
+ */
 static int make_signature(git_signature **out, struct crm_store *s,
 			  const char *who)
 {
 	struct strbuf name = STRBUF_INIT, email = STRBUF_INIT, var = STRBUF_INIT;
 	const char *v;
 	time_t t;
-	int offset, rc;
+	int offset, rc = 0;
 
-	crm_store_identity(s, &name, &email);
-	/* GIT_COMMITTER_* as git reads them, falling back to the author */
-	strbuf_addf(&var, "GIT_%s_NAME", who);
-	if ((v = getenv(var.buf)) && *v) {
-		strbuf_reset(&name);
-		strbuf_addstr(&name, v);
-	}
-	strbuf_reset(&var);
-	strbuf_addf(&var, "GIT_%s_EMAIL", who);
-	if ((v = getenv(var.buf)) && *v) {
-		strbuf_reset(&email);
-		strbuf_addstr(&email, v);
-	}
-	strbuf_reset(&var);
+	identity_for(s, who, &name, &email);
 	strbuf_addf(&var, "GIT_%s_DATE", who);
-	if ((v = getenv(var.buf)) && *v)
-		rc = parse_git_date(v, &t, &offset);
-	else
+	v = getenv(var.buf);
+	if (!v || !*v || parse_git_date(v, &t, &offset))
 		rc = crm_now(&t, &offset);
 	if (!rc && git_signature_new(out, name.buf, email.buf, (git_time_t)t,
 				     offset))

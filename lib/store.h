@@ -34,6 +34,8 @@ int crm_store_init(struct crm_store **out, const char *dir,
 		   const char *message);
 void crm_store_free(struct crm_store *s);
 const char *crm_store_root(const struct crm_store *s);
+/* The repository's .git directory, ending in '/'. */
+const char *crm_store_gitdir(const struct crm_store *s);
 
 /*
  * Take the store's write lock (waiting a while if another crm holds it)

@@ -133,3 +133,15 @@ void strbuf_rtrim(struct strbuf *sb)
 			   sb->buf[sb->len - 1] == '\t'))
 		strbuf_setlen(sb, sb->len - 1);
 }
+
+void strbuf_insertstr(struct strbuf *sb, size_t pos, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (pos > sb->len)
+		pos = sb->len;
+	strbuf_grow(sb, n);
+	memmove(sb->buf + pos + n, sb->buf + pos, sb->len - pos + 1);
+	memcpy(sb->buf + pos, s, n);
+	sb->len += n;
+}

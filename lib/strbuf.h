@@ -35,6 +35,8 @@ void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 /* Take ownership of the buffer; `sb` is left empty. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 void strbuf_trim_trailing_newlines(struct strbuf *sb);
+/* Insert `s` at byte `pos`. */
+void strbuf_insertstr(struct strbuf *sb, size_t pos, const char *s);
 /* Drop trailing spaces and tabs. */
 void strbuf_rtrim(struct strbuf *sb);
 
