@@ -89,10 +89,17 @@ static const char *const usage[] = {
 const struct cmd_spec spec_deal = { "deal", usage, list_options, filter_arg,
 				    1, deal_subcommands };
 
+/* ISO 4217 shape: three letters (eur is read as EUR). */
 static int valid_currency(const char *c)
 {
-	return strlen(c) == 3 && c[0] >= 'A' && c[0] <= 'Z' &&
-	       c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z';
+	size_t i;
+
+	if (strlen(c) != 3)
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (!((c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= 'a' && c[i] <= 'z')))
+			return 0;
+	return 1;
 }
 
 static int today_iso(char out[11])
@@ -116,8 +123,9 @@ static int today_iso(char out[11])
 static int apply_fields(struct crm_node *deal, const struct crm_config *cfg)
 {
 	struct strbuf sb = STRBUF_INIT;
+	const char *old_stage;
 	crm_money m;
-	int p, rc = 0;
+	int p, moved, rc = 0;
 
 	if (value) {
 		if ((rc = crm_money_parse(&m, value, 0)))
@@ -126,6 +134,8 @@ static int apply_fields(struct crm_node *deal, const struct crm_config *cfg)
 		crm_map_set(deal, "value", crm_node_new_str(sb.buf));
 	}
 	if (currency) {
+		char code[4];
+
 		if (!valid_currency(currency)) {
 			crm_error_set(CRM_EINVALID, "currency '%s' is not a "
 				      "three-letter code like EUR or USD",
@@ -133,7 +143,10 @@ static int apply_fields(struct crm_node *deal, const struct crm_config *cfg)
 			rc = CRM_EINVALID;
 			goto done;
 		}
-		crm_map_set(deal, "currency", crm_node_new_str(currency));
+		for (p = 0; p < 3; p++)
+			code[p] = (char)(currency[p] & ~0x20);
+		code[3] = '\0';
+		crm_map_set(deal, "currency", crm_node_new_str(code));
 	}
 	if (stage) {
 		const struct crm_stage *st = crm_config_stage(cfg, stage);
@@ -148,8 +161,11 @@ static int apply_fields(struct crm_node *deal, const struct crm_config *cfg)
 			rc = CRM_EINVALID;
 			goto done;
 		}
+		old_stage = crm_map_get_str(deal, "stage");
+		moved = !old_stage || strcmp(old_stage, stage);
 		crm_map_set(deal, "stage", crm_node_new_str(stage));
-		if (st->closes && !crm_map_get(deal, "closed")) {
+		/* won, lost, or a correction from one to the other: today */
+		if (st->closes && (moved || !crm_map_get(deal, "closed"))) {
 			if ((rc = today_iso(today)))
 				goto done;
 			crm_map_set(deal, "closed", crm_node_new_plain(today));
@@ -177,14 +193,17 @@ static int apply_fields(struct crm_node *deal, const struct crm_config *cfg)
 		crm_map_set(deal, "probability", crm_node_new_plain(sb.buf));
 	}
 	if (title) {
-		if ((rc = crm_field_validate("title", title)))
+		strbuf_reset(&sb);
+		if ((rc = crm_text_nfc(&sb, title, strlen(title))) ||
+		    (rc = crm_field_validate("title", sb.buf)))
 			goto done;
-		if (!*title) {
+		strbuf_rtrim(&sb);
+		if (!sb.len || sb.buf[strspn(sb.buf, " ")] == '\0') {
 			crm_error_set(CRM_EINVALID, "a title cannot be empty");
 			rc = CRM_EINVALID;
 			goto done;
 		}
-		crm_map_set(deal, "title", crm_node_new_str(title));
+		crm_map_set(deal, "title", crm_node_new_str(sb.buf));
 	}
 done:
 	strbuf_release(&sb);
@@ -229,9 +248,8 @@ static int deal_add(int argc, char **argv, struct crm_ctx *ctx)
 		goto done;
 	}
 	deal = crm_node_new_map();
-	crm_deal_new_id(&id, r, title);
-	crm_map_set(deal, "id", crm_node_new_str(id.buf));
-	crm_map_set(deal, "title", crm_node_new_str(title));
+	crm_map_set(deal, "id", crm_node_new_str(""));
+	crm_map_set(deal, "title", crm_node_new_str(""));
 	crm_map_set(deal, "stage", crm_node_new_str(cfg.stages[0].name));
 	crm_map_set(deal, "value", crm_node_new_str("0.00"));
 	crm_map_set(deal, "currency", crm_node_new_str(cfg.currency));
@@ -240,6 +258,8 @@ static int deal_add(int argc, char **argv, struct crm_ctx *ctx)
 		rc = cmd_fail();
 		goto done;
 	}
+	crm_deal_new_id(&id, r, crm_map_get_str(deal, "title"));
+	crm_map_set(deal, "id", crm_node_new_str(id.buf));
 	deals = crm_map_get(r->root, "deals");
 	if (!deals) {
 		deals = crm_node_new_seq(0);

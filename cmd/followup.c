@@ -100,6 +100,19 @@ static int today(struct crm_date *out, time_t *now_out)
 	return 0;
 }
 
+/* An interval for --every or a cadence: 0d or -3d would never move on. */
+static int positive_interval(struct crm_interval *iv, const char *s)
+{
+	if (crm_interval_parse(iv, s))
+		return CRM_EINVALID;
+	if (iv->n <= 0) {
+		crm_error_set(CRM_EINVALID, "interval '%s' must be positive, "
+			      "like 3d, 2w, 1m or 1y", s);
+		return CRM_EINVALID;
+	}
+	return 0;
+}
+
 static int parse_due(char iso[11], const char *expr)
 {
 	struct crm_date d;
@@ -142,10 +155,16 @@ static int followup_add(int argc, char **argv, struct crm_ctx *ctx)
 	}
 	for (i = 1; i < args.n; i++)
 		strbuf_addf(&text, "%s%s", i > 1 ? " " : "", args.items[i]);
+	strbuf_rtrim(&text);
+	if (!text.len || text.buf[strspn(text.buf, " ")] == '\0') {
+		rc = cmd_usage_error(&spec_followup_add, ctx,
+				     "say what to do: the text is empty");
+		goto done;
+	}
 	if (crm_text_nfc(&nfc, text.buf, text.len) ||
 	    crm_field_validate("text", nfc.buf) ||
 	    parse_due(due_iso, due) ||
-	    (every && crm_interval_parse(&iv, every)) ||
+	    (every && positive_interval(&iv, every)) ||
 	    (owner && crm_field_validate("owner", owner)) || today(&d, NULL)) {
 		rc = cmd_fail();
 		goto done;
@@ -246,7 +265,7 @@ static int followup_done(int argc, char **argv, struct crm_ctx *ctx)
 	crm_date_format(iso, &d);
 	repeat = crm_map_get_str(f, "every");
 	if (repeat) {
-		if (crm_interval_parse(&iv, repeat) ||
+		if (positive_interval(&iv, repeat) ||
 		    crm_date_add(&next, &d, &iv)) {
 			rc = cmd_fail();
 			goto done;
@@ -443,7 +462,7 @@ static void collect_cadence(struct due_list *dl, const struct crm_record *r,
 
 	if (!cadence)
 		return;
-	if (crm_interval_parse(&iv, cadence)) {
+	if (positive_interval(&iv, cadence)) {
 		cmd_warn("%s: cadence '%s' is not an interval like 30d",
 			 r->path, cadence);
 		return;
@@ -528,7 +547,7 @@ static void print_mail(struct strbuf *out, const struct due_list *dl)
 	char iso[11];
 
 	for (i = 0; i < dl->n; i++)
-		if (dl->items[i].late > 0)
+		if (dl->items[i].followup && dl->items[i].late > 0)
 			overdue++;
 	crm_date_format(iso, &dl->today);
 	strbuf_addf(out, "%zu thing%s to follow up on %s", dl->n,
@@ -672,7 +691,7 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 		print_mail(&out, &dl);
 	else if (fmt == FORMAT_JSON)
 		print_json(&out, &dl);
-	else if (fmt == FORMAT_TSV && dl.n)
+	else if (fmt == FORMAT_TSV)
 		print_tsv(&out, &dl);
 	else if (fmt == FORMAT_HUMAN && !mail)
 		print_human(&out, &dl, ctx);

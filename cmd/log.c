@@ -168,6 +168,7 @@ static void print_item(struct strbuf *out, const struct timeline_item *it,
 	const char *etype = crm_map_get_str(it->entry, "type");
 	const char *eby = crm_map_get_str(it->entry, "by");
 	const char *text = crm_map_get_str(it->entry, "text");
+	char local[CRM_MOMENT_MAX];
 
 	if (fmt == FORMAT_JSON) {
 		strbuf_addstr(out, first ? "{\"customer\": " : ",\n {\"customer\": ");
@@ -192,8 +193,10 @@ static void print_item(struct strbuf *out, const struct timeline_item *it,
 		strbuf_addch(out, '\n');
 		return;
 	}
-	strbuf_addf(out, "%s%.10s %.5s%s  %s%s%s  ", color(ctx, C_DIM), at,
-		    at && strlen(at) > 11 ? at + 11 : "", color(ctx, C_RESET),
+	/* shown in local time, the order they are sorted in */
+	crm_format_moment(local, it->t, crm_local_offset(it->t));
+	strbuf_addf(out, "%s%.10s %.5s%s  %s%s%s  ", color(ctx, C_DIM), local,
+		    local + 11, color(ctx, C_RESET),
 		    color(ctx, C_YELLOW), it->record->id, color(ctx, C_RESET));
 	pad(out, etype ? etype : "note", 7);
 	strbuf_addstr(out, "  ");

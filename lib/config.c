@@ -92,6 +92,11 @@ int crm_config_parse(struct crm_config *out, const char *buf, size_t len,
 	if ((rc = parse_stages(out, crm_map_get(root, "stages"), path)))
 		goto done;
 	v = crm_map_get_str(root, "currency");
+	if (v && (strlen(v) != 3 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)) {
+		rc = config_error(path, crm_map_get(root, "currency"),
+				  "'currency' must be a three-letter code like EUR");
+		goto done;
+	}
 	out->currency = xstrdup(v && *v ? v : "EUR");
 	v = crm_map_get_str(root, "stale_days");
 	if (v) {

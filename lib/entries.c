@@ -144,9 +144,12 @@ int crm_deal_probability(const struct crm_node *deal,
 	const struct crm_stage *st;
 	int v;
 
+	st = stage && cfg ? crm_config_stage(cfg, stage) : NULL;
+	/* a closed deal is won or lost: its own estimate no longer counts */
+	if (st && st->closes && !crm_percent_parse(&v, st->probability))
+		return v;
 	if (p && !crm_percent_parse(&v, p))
 		return v;
-	st = stage && cfg ? crm_config_stage(cfg, stage) : NULL;
 	if (st && !crm_percent_parse(&v, st->probability))
 		return v;
 	return 0;

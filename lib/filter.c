@@ -86,7 +86,14 @@ static int add_field_term(struct crm_filter *f, const char *key,
 			break;
 		}
 	}
-	t = add_term(f, CRM_FILTER_FIELD, key, keylen, value);
+	{
+		/* email.has: is emails.has: */
+		char *base = xstrndup(key, keylen);
+		const char *canon = canonical_key(base);
+
+		t = add_term(f, CRM_FILTER_FIELD, canon, strlen(canon), value);
+		free(base);
+	}
 	t->cmp = cmp;
 	if (cmp == CRM_CMP_BEFORE || cmp == CRM_CMP_AFTER) {
 		struct crm_date d;
@@ -143,6 +150,8 @@ int crm_filter_parse(struct crm_filter *f, const char *const *args,
 
 			if (!strcmp(key, "tags"))
 				add_term(f, CRM_FILTER_TAG, NULL, 0, colon + 1);
+			else if (!strcmp(raw, "tag.has") || !strcmp(raw, "tags.has"))
+				rc = add_field_term(f, "tags.has", colon + 1, a);
 			else
 				rc = add_field_term(f, key, colon + 1, a);
 			free(raw);

@@ -41,11 +41,16 @@ test_expect_success '--at puts an entry in time order, with its offset' '
 test_expect_success 'the timeline across customers, newest last' '
 	crm log >out &&
 	cat >expect <<-\EOT &&
-	2026-11-20 15:30  jane-doe  meeting  author: Met at the fair
+	2026-11-20 14:30  jane-doe  meeting  author: Met at the fair
 	2026-11-22 00:00  bob-ross  note     author: Emailed the quote
 	2026-11-23 09:00  jane-doe  call     author: Wants a proposal by Friday.
 	EOT
 	test_cmp expect out
+'
+
+test_expect_success 'the timeline shows local time (TZ)' '
+	TZ=Europe/Paris crm log jane >out &&
+	test_grep "^2026-11-20 15:30  jane-doe  meeting" out
 '
 
 test_expect_success 'timeline filters: <who>, --since, --until, --type, --by, -n' '

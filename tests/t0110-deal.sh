@@ -70,6 +70,20 @@ test_expect_success 'deal set moves stages; won closes with the date; one commit
 	test_grep "stage=won" log && test_grep "stage=proposal" log
 '
 
+test_expect_success 'won then lost: the close date follows the last move' '
+	crm deal add bob "Fence" --value 100 --probability 80 >/dev/null &&
+	crm deal set bob/fence --stage won &&
+	CRM_NOW=2026-11-25T09:00:00+00:00 crm deal set bob/fence --stage lost &&
+	sed -n "/id: fence/,\$p" "$(crm path bob)" >fence &&
+	test_grep "closed: 2026-11-25" fence &&
+	crm deal --json --all owner:bob >out &&
+	python3 -c "
+import json; d = {x[\"deal\"][\"id\"]: x for x in json.load(open(\"out\"))}
+assert d[\"fence\"][\"probability\"] == 0 and d[\"fence\"][\"weighted\"] == \"0.00\", d[\"fence\"]
+" &&
+	crm deal rm bob/fence
+'
+
 test_expect_success 'reopening a won deal clears its close date' '
 	crm deal set website-redesign --stage negotiation &&
 	test_grep ! "closed:" "$(crm path jane)"
@@ -120,6 +134,8 @@ test_expect_success 'bad deal input is refused with one line and changes nothing
 	test_must_fail 1 crm deal add jane X --value 1e400 2>err &&
 	test_must_fail 1 crm deal add jane X --value abc 2>err &&
 	test_must_fail 1 crm deal add jane X --currency euro 2>err &&
+	test_must_fail 1 crm deal add jane "   " 2>err &&
+	test_grep "title cannot be empty" err &&
 	test_must_fail 1 crm deal add jane X --probability 150 2>err &&
 	test_must_fail 1 crm deal add jane X --close 31/02 2>err &&
 	test_must_fail 1 crm deal add nobody X 2>err &&

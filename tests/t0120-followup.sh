@@ -106,6 +106,9 @@ test_expect_success 'bad follow-up input is refused and changes nothing' '
 	test_must_fail 1 crm followup add jane Do it --due nextweek 2>err &&
 	test_grep "nextweek" err &&
 	test_must_fail 1 crm followup add jane Do it --due today --every often 2>err &&
+	test_must_fail 1 crm followup add jane Do it --due today --every 0d 2>err &&
+	test_grep "must be positive" err &&
+	test_must_fail 2 crm followup add jane "  " --due today 2>err &&
 	test_must_fail 1 crm followup done jane/99 2>err &&
 	test_must_fail 2 crm followup done 99 2>err &&
 	test_must_fail 1 crm followup snooze jane/1 never 2>err &&

@@ -85,6 +85,8 @@ static void test_filter__entries_and_comparisons(void **state)
 	assert_true(matches("created.before:today", NULL));
 	assert_false(matches("created.after:today", NULL));
 	assert_true(matches("notes.has:TEA", NULL));
+	assert_true(matches("tag.has:le", NULL));
+	assert_false(matches("tag.has:vip", NULL));
 }
 
 static void test_filter__words(void **state)
