@@ -28,7 +28,7 @@ endif
 
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libgit2 yaml-0.1 2>/dev/null)
 DEPS_LIBS = $(shell $(PKG_CONFIG) --libs libgit2 yaml-0.1 2>/dev/null || echo -lgit2 -lyaml) \
-	-lcsv -lunistring
+	-lcsv -lunistring -pthread
 
 LIB_SRC = $(wildcard lib/*.c)
 CMD_SRC = $(wildcard cmd/*.c)
@@ -43,9 +43,10 @@ CRM = $(BUILD)/crm
 
 all: crm man
 
-# The binary at ./crm is the last build made (normal or sanitized).
+# The binary at ./crm is the last build made (normal or sanitized),
+# replaced by rename so a crm running meanwhile is not disturbed.
 crm: $(CRM)
-	@cp $(CRM) crm
+	@cp $(CRM) crm.tmp && mv -f crm.tmp crm
 
 $(CRM): $(BUILD)/crm.o $(CMD_OBJ) $(LIB_OBJ)
 	$(CC) $(CRM_LDFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS)
@@ -107,7 +108,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_OUT))))
 
 clean:
-	rm -rf build build-san crm $(MAN_OUT) tests/trash.*
+	rm -rf build build-san crm crm.tmp $(MAN_OUT) tests/trash.*
 
 .PHONY: all crm deps man completions check check-valgrind demo install \
 	uninstall clean FORCE

@@ -141,18 +141,27 @@ void pad(struct strbuf *out, const char *s, size_t width);
 
 /* Write `sb` to stdout; returns 1 and reports if stdout failed. */
 int flush_stdout(const struct strbuf *sb);
+/* Write and empty `out` once it holds a megabyte. */
+void flush_if_big(struct strbuf *out);
 
 /*
  * Records and <who>.
  */
-struct catalog {
-	struct crm_record **records;
-	size_t n, alloc;
-	size_t broken;		/* files that did not parse (warned about) */
-};
-/* Load every record; broken files are warned about once and skipped. */
-int catalog_load(struct catalog *cat, struct crm_ctx *ctx);
-void catalog_release(struct catalog *cat);
+/*
+ * Visit every record's summary -- the record without its log texts,
+ * from the scan cache (lib/scan.h) -- in no particular order.  Broken
+ * records are warned about (the first few, then a count) and skipped.
+ * Returns the first non-zero result of `fn`.
+ */
+typedef int (*record_fn)(const char *id, const char *path,
+			 const struct crm_node *summary, void *data);
+/*
+ * `match` (may be NULL) runs first, on several threads at once: it must
+ * only read.  Records it returns 0 for never reach `fn`.
+ */
+typedef int (*record_match_fn)(const struct crm_node *summary, void *data);
+int records_each(struct crm_ctx *ctx, record_match_fn match, record_fn fn,
+		 void *data);
 
 /* Resolve <who> to one record (crm(1): WHO).  Errors are reported. */
 int who_load(struct crm_record **out, struct crm_ctx *ctx, const char *who);

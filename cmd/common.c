@@ -9,6 +9,8 @@
 #include "../lib/entries.h"
 #include "../lib/error.h"
 #include "../lib/slug.h"
+#include "../lib/scan.h"
+#include "../lib/text.h"
 #include "../lib/util.h"
 #include "../lib/who.h"
 
@@ -25,57 +27,97 @@ int record_load(struct crm_record **out, struct crm_ctx *ctx, const char *id,
 	return rc;
 }
 
-int catalog_load(struct catalog *cat, struct crm_ctx *ctx)
+/* Warnings about broken records: the first few, then a count. */
+#define BROKEN_WARNINGS 5
+
+struct each_state {
+	record_match_fn match;
+	record_fn fn;
+	void *data;
+	size_t broken;
+};
+
+static int each_match(const struct crm_scan_record *r, void *data)
 {
-	struct crm_record_refs refs = { NULL, 0, 0 };
-	size_t i;
-	int rc;
+	struct each_state *st = data;
 
-	memset(cat, 0, sizeof(*cat));
-	if ((rc = crm_store_list_records(&refs, ctx->store)))
-		return rc;
-	for (i = 0; i < refs.n; i++) {
-		struct crm_record *r;
+	return st->match(r->summary, st->data);
+}
 
-		if (record_load(&r, ctx, refs.items[i].id, refs.items[i].path)) {
-			/* one bad file must not hide every other customer */
-			cmd_warn("skipping %s", crm_error_last());
-			cat->broken++;
-			continue;
-		}
-		ALLOC_GROW(cat->records, cat->n + 1, cat->alloc);
-		cat->records[cat->n++] = r;
+static int each_record(const struct crm_scan_record *r, void *data)
+{
+	struct each_state *st = data;
+
+	if (!r->summary) {
+		/* one bad file must not hide every other customer */
+		if (st->broken++ < BROKEN_WARNINGS)
+			cmd_warn("skipping %s", r->error);
+		return 0;
 	}
-	crm_record_refs_release(&refs);
+	return st->fn(r->id, r->path, r->summary, st->data);
+}
+
+int records_each(struct crm_ctx *ctx, record_match_fn match, record_fn fn,
+		 void *data)
+{
+	struct each_state st = { match, fn, data, 0 };
+	int rc = crm_store_scan(ctx->store, match ? each_match : NULL,
+				each_record, &st, NULL);
+
+	if (st.broken > BROKEN_WARNINGS)
+		cmd_warn("... and %zu more records that cannot be read",
+			 st.broken - BROKEN_WARNINGS);
+	return rc;
+}
+
+struct who_search {
+	const char *who;
+	struct strbuf folded;
+	int best;			/* the most exact tier seen */
+	struct strlist ids, paths, names;	/* matches at that tier */
+};
+
+static void who_clear(struct who_search *ws)
+{
+	size_t i;
+
+	for (i = 0; i < ws->ids.n; i++) {
+		free((char *)ws->ids.items[i]);
+		free((char *)ws->paths.items[i]);
+		free((char *)ws->names.items[i]);
+	}
+	ws->ids.n = ws->paths.n = ws->names.n = 0;
+}
+
+static int who_visit(const char *id, const char *path,
+		     const struct crm_node *summary, void *data)
+{
+	struct who_search *ws = data;
+	int tier = crm_who_tier(id, summary, ws->who, ws->folded.buf);
+	const char *name = crm_map_get_str(summary, "name");
+
+	if (tier < 0 || tier > ws->best)
+		return 0;
+	if (tier < ws->best) {
+		who_clear(ws);
+		ws->best = tier;
+	}
+	strlist_add(&ws->ids, xstrdup(id));
+	strlist_add(&ws->paths, xstrdup(path));
+	strlist_add(&ws->names, xstrdup(name ? name : ""));
 	return 0;
 }
 
-void catalog_release(struct catalog *cat)
+static int id_order(const void *a, const void *b)
 {
-	size_t i;
-
-	for (i = 0; i < cat->n; i++)
-		crm_record_free(cat->records[i]);
-	free(cat->records);
-	memset(cat, 0, sizeof(*cat));
-}
-
-static void report_ambiguous(const char *who, struct crm_record *const *rs,
-			     const size_t *m, size_t n)
-{
-	size_t i;
-
-	cmd_error("'%s' matches %zu customers; say which:", who, n);
-	for (i = 0; i < n; i++)
-		fprintf(stderr, "  %-24s %s\n", rs[m[i]]->id,
-			crm_record_get(rs[m[i]], "name"));
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 int who_load(struct crm_record **out, struct crm_ctx *ctx, const char *who)
 {
 	struct strbuf path = STRBUF_INIT;
-	size_t *matches = NULL, nmatch;
-	struct catalog cat;
+	struct who_search ws;
+	size_t i;
 	int rc = 1;
 
 	*out = NULL;
@@ -93,20 +135,43 @@ int who_load(struct crm_record **out, struct crm_ctx *ctx, const char *who)
 		}
 	}
 	strbuf_release(&path);
-	if (catalog_load(&cat, ctx))
-		return cmd_fail();
-	nmatch = crm_who_match(&matches, cat.records, cat.n, who);
-	if (!nmatch) {
+	memset(&ws, 0, sizeof(ws));
+	ws.who = who;
+	ws.best = CRM_WHO_TIERS;
+	strbuf_init(&ws.folded);
+	crm_text_fold(&ws.folded, who);
+	if (records_each(ctx, NULL, who_visit, &ws)) {
+		rc = cmd_fail();
+	} else if (!ws.ids.n) {
 		cmd_error("no customer matches '%s'", who);
-	} else if (nmatch > 1) {
-		report_ambiguous(who, cat.records, matches, nmatch);
+	} else if (ws.ids.n > 1) {
+		struct strbuf line = STRBUF_INIT;
+		char **lines = xcalloc(ws.ids.n, sizeof(*lines));
+
+		cmd_error("'%s' matches %zu customers; say which:", who,
+			  ws.ids.n);
+		for (i = 0; i < ws.ids.n; i++) {
+			strbuf_reset(&line);
+			strbuf_addf(&line, "  %-24s %s", ws.ids.items[i],
+				    ws.names.items[i]);
+			lines[i] = xstrdup(line.buf);
+		}
+		qsort(lines, ws.ids.n, sizeof(*lines), id_order);
+		for (i = 0; i < ws.ids.n; i++) {
+			fprintf(stderr, "%s\n", lines[i]);
+			free(lines[i]);
+		}
+		free(lines);
+		strbuf_release(&line);
 	} else {
-		*out = cat.records[matches[0]];
-		cat.records[matches[0]] = NULL;
-		rc = 0;
+		rc = record_load(out, ctx, ws.ids.items[0], ws.paths.items[0]) ?
+		     cmd_fail() : 0;
 	}
-	free(matches);
-	catalog_release(&cat);
+	who_clear(&ws);
+	strlist_release(&ws.ids);
+	strlist_release(&ws.paths);
+	strlist_release(&ws.names);
+	strbuf_release(&ws.folded);
 	return rc;
 }
 
@@ -144,6 +209,31 @@ int config_load(struct crm_config *cfg, struct crm_ctx *ctx)
 	return rc ? cmd_fail() : 0;
 }
 
+struct deal_search {
+	const char *deal;
+	struct strlist ids, paths;
+};
+
+static int deal_visit(const char *id, const char *path,
+		      const struct crm_node *summary, void *data)
+{
+	struct deal_search *ds = data;
+	const struct crm_node *deals = crm_map_get(summary, "deals");
+	size_t i;
+
+	for (i = 0; deals && deals->kind == CRM_NODE_SEQ && i < deals->nitems;
+	     i++) {
+		const char *d = crm_map_get_str(deals->items[i], "id");
+
+		if (d && !strcmp(d, ds->deal)) {
+			strlist_add(&ds->ids, xstrdup(id));
+			strlist_add(&ds->paths, xstrdup(path));
+			break;
+		}
+	}
+	return 0;
+}
+
 /*
  * "<who>/<ref>" names a deal or follow-up of one customer.  A deal may
  * also be named by its id alone when no other customer has a deal with
@@ -155,8 +245,8 @@ int entry_load(struct crm_record **out, struct crm_node **entry,
 	const char *slash = strrchr(ref, '/');
 	const char *what = kind == ENTRY_DEAL ? "deal" : "follow-up";
 	struct crm_record *r = NULL;
-	struct catalog cat;
-	size_t *matches = NULL, nmatch = 0, alloc = 0, i;
+	struct deal_search ds;
+	size_t i;
 	char *who;
 	int rc;
 
@@ -182,30 +272,32 @@ int entry_load(struct crm_record **out, struct crm_node **entry,
 		cmd_error("name a follow-up as <who>/<n>, not '%s'", ref);
 		return 2;
 	}
-	if (catalog_load(&cat, ctx))
-		return cmd_fail();
-	for (i = 0; i < cat.n; i++)
-		if (crm_deal_find_id(cat.records[i], ref)) {
-			ALLOC_GROW(matches, nmatch + 1, alloc);
-			matches[nmatch++] = i;
+	memset(&ds, 0, sizeof(ds));
+	ds.deal = ref;
+	if (records_each(ctx, NULL, deal_visit, &ds)) {
+		rc = cmd_fail();
+	} else if (ds.ids.n == 1) {
+		if (record_load(out, ctx, ds.ids.items[0], ds.paths.items[0])) {
+			rc = cmd_fail();
+		} else {
+			*entry = crm_deal_find_id(*out, ref);
+			rc = *entry ? 0 : 1;
 		}
-	if (nmatch == 1) {
-		*out = cat.records[matches[0]];
-		cat.records[matches[0]] = NULL;
-		*entry = crm_deal_find_id(*out, ref);
-		rc = 0;
-	} else if (!nmatch) {
+	} else if (!ds.ids.n) {
 		cmd_error("no deal '%s'; name it as <who>/<deal>", ref);
 		rc = 1;
 	} else {
 		cmd_error("deal '%s' is in %zu customers; say which:", ref,
-			  nmatch);
-		for (i = 0; i < nmatch; i++)
-			fprintf(stderr, "  %s/%s\n", cat.records[matches[i]]->id,
-				ref);
+			  ds.ids.n);
+		for (i = 0; i < ds.ids.n; i++)
+			fprintf(stderr, "  %s/%s\n", ds.ids.items[i], ref);
 		rc = 1;
 	}
-	free(matches);
-	catalog_release(&cat);
+	for (i = 0; i < ds.ids.n; i++) {
+		free((char *)ds.ids.items[i]);
+		free((char *)ds.paths.items[i]);
+	}
+	strlist_release(&ds.ids);
+	strlist_release(&ds.paths);
 	return rc;
 }

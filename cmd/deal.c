@@ -10,6 +10,7 @@
 #include "../lib/error.h"
 #include "../lib/filter.h"
 #include "../lib/money.h"
+#include "../lib/pool.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 
@@ -386,9 +387,20 @@ done:
  * The pipeline: open deals by stage in the order of .crm.yml, with a
  * count, a total and a probability-weighted total per currency.
  */
+static const char *const deal_keys[] = { "id", "title", "stage", "close",
+					 "currency" };
+
 struct pipeline_row {
-	const struct crm_record *record;
-	const struct crm_node *deal;
+	const char *id;			/* the customer's */
+	const char *name;
+	/*
+	 * The deal's fields the pipeline prints, copied into a pool
+	 * (summaries do not outlast the scan; at 100,000 customers this is
+	 * what stays in memory), and the whole deal only for JSON.
+	 */
+	const char *fields[5];		/* as deal_keys */
+	struct crm_node *deal;		/* JSON only */
+	size_t position;		/* in the customer's deals */
 	crm_money value, weighted;
 	int probability;
 };
@@ -427,6 +439,24 @@ static int sum_add(struct sums *s, const char *code, crm_money v, crm_money w)
 	return 0;
 }
 
+static const char *field(const struct pipeline_row *row, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(deal_keys); i++)
+		if (!strcmp(deal_keys[i], key))
+			return row->fields[i];
+	return NULL;
+}
+
+static const char *row_currency(const struct pipeline_row *row,
+				const struct crm_config *cfg)
+{
+	const char *c = field(row, "currency");
+
+	return c && *c ? c : cfg->currency;
+}
+
 static void money_str(struct strbuf *out, crm_money m)
 {
 	crm_money_format(out, m, 2);
@@ -447,23 +477,15 @@ static void print_sums(struct strbuf *out, const struct sums *s,
 	}
 }
 
-static const char *deal_currency(const struct crm_node *deal,
-				 const struct crm_config *cfg)
-{
-	const char *c = crm_map_get_str(deal, "currency");
-
-	return c && *c ? c : cfg->currency;
-}
-
 static void print_row_human(struct strbuf *out, const struct pipeline_row *row,
 			    const struct crm_config *cfg, struct crm_ctx *ctx)
 {
 	struct strbuf ref = STRBUF_INIT;
-	const char *close = crm_map_get_str(row->deal, "close");
-	const char *t = crm_map_get_str(row->deal, "title");
+	const char *close = field(row, "close");
+	const char *t = field(row, "title");
 
-	strbuf_addf(&ref, "%s/%s", row->record->id,
-		    crm_map_get_str(row->deal, "id"));
+	strbuf_addf(&ref, "%s/%s", row->id,
+		    field(row, "id"));
 	strbuf_addf(out, "  %s", color(ctx, C_YELLOW));
 	pad(out, ref.buf, 32);
 	strbuf_addf(out, "%s  ", color(ctx, C_RESET));
@@ -472,7 +494,7 @@ static void print_row_human(struct strbuf *out, const struct pipeline_row *row,
 	strbuf_reset(&ref);
 	money_str(&ref, row->value);
 	strbuf_addchars(out, ' ', ref.len < 12 ? 12 - ref.len : 0);
-	strbuf_addf(out, "%s %s  %3d%%", ref.buf, deal_currency(row->deal, cfg),
+	strbuf_addf(out, "%s %s  %3d%%", ref.buf, row_currency(row, cfg),
 		    row->probability);
 	if (close)
 		strbuf_addf(out, "  close %s", close);
@@ -487,18 +509,18 @@ static void print_row_tsv(struct strbuf *out, const struct pipeline_row *row,
 	const char *const keys[] = { "id", "title", "stage" };
 	size_t i;
 
-	tsv_cell(out, row->record->id);
+	tsv_cell(out, row->id);
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		strbuf_addch(out, '\t');
-		tsv_cell(out, crm_map_get_str(row->deal, keys[i]));
+		tsv_cell(out, field(row, keys[i]));
 	}
 	money_str(&m, row->value);
-	strbuf_addf(out, "\t%s\t%s\t%d\t", m.buf, deal_currency(row->deal, cfg),
+	strbuf_addf(out, "\t%s\t%s\t%d\t", m.buf, row_currency(row, cfg),
 		    row->probability);
 	strbuf_reset(&m);
 	crm_money_format(&m, row->weighted, 2);
 	strbuf_addf(out, "%s\t", m.buf);
-	tsv_cell(out, crm_map_get_str(row->deal, "close"));
+	tsv_cell(out, field(row, "close"));
 	strbuf_addch(out, '\n');
 	strbuf_release(&m);
 }
@@ -509,11 +531,11 @@ static void print_row_json(struct strbuf *out, const struct pipeline_row *row,
 	struct strbuf m = STRBUF_INIT;
 
 	strbuf_addstr(out, first ? "{\"customer\": " : ",\n {\"customer\": ");
-	json_string(out, row->record->id);
+	json_string(out, row->id);
 	strbuf_addstr(out, ", \"name\": ");
-	json_string(out, crm_record_get(row->record, "name"));
+	json_string(out, row->name);
 	strbuf_addstr(out, ", \"currency\": ");
-	json_string(out, deal_currency(row->deal, cfg));
+	json_string(out, row_currency(row, cfg));
 	strbuf_addf(out, ", \"probability\": %d, \"weighted\": ",
 		    row->probability);
 	crm_money_format(&m, row->weighted, 2);
@@ -524,42 +546,82 @@ static void print_row_json(struct strbuf *out, const struct pipeline_row *row,
 	strbuf_release(&m);
 }
 
-static int collect_rows(struct pipeline_row **rows, size_t *nrows,
-			const struct catalog *cat, const struct crm_filter *f,
-			const struct crm_config *cfg)
+struct collect {
+	struct pipeline_row *rows;
+	size_t n, alloc;
+	const struct crm_filter *filter;
+	const struct crm_config *cfg;
+	int json;
+	struct crm_pool pool;
+};
+
+static void keep_fields(struct pipeline_row *row, const struct crm_node *d,
+			struct crm_pool *pool)
 {
-	size_t i, j, alloc = 0;
+	size_t i;
 
-	*rows = NULL;
-	*nrows = 0;
-	for (i = 0; i < cat->n; i++) {
-		const struct crm_record *r = cat->records[i];
-		const struct crm_node *deals = crm_map_get(r->root, "deals");
+	for (i = 0; i < ARRAY_SIZE(deal_keys); i++) {
+		const char *v = crm_map_get_str(d, deal_keys[i]);
 
-		for (j = 0; deals && j < deals->nitems; j++) {
-			const struct crm_node *d = deals->items[j];
-			struct pipeline_row *row;
+		row->fields[i] = v ? crm_pool_strdup(pool, v) : NULL;
+	}
+}
 
-			if ((!all && !crm_deal_is_open(d)) ||
-			    !crm_filter_match(f, r->root, d))
-				continue;
-			ALLOC_GROW(*rows, *nrows + 1, alloc);
-			row = &(*rows)[(*nrows)++];
-			row->record = r;
-			row->deal = d;
-			row->probability = crm_deal_probability(d, cfg);
-			if (crm_deal_value(&row->value, d)) {
-				crm_error_set(CRM_EPARSE, "%s: deal '%s': %s",
-					      r->path, crm_map_get_str(d, "id"),
-					      crm_error_last());
-				return CRM_EPARSE;
-			}
-			if (crm_money_percent(&row->weighted, row->value,
-					      row->probability))
-				return CRM_EINVALID;
+static int collect_deals(const char *id, const char *path,
+			 const struct crm_node *summary, void *data)
+{
+	struct collect *c = data;
+	const struct crm_node *deals = crm_map_get(summary, "deals");
+	const char *name = crm_map_get_str(summary, "name");
+	size_t j;
+
+	for (j = 0; deals && deals->kind == CRM_NODE_SEQ && j < deals->nitems;
+	     j++) {
+		const struct crm_node *d = deals->items[j];
+		struct pipeline_row *row;
+
+		if ((!all && !crm_deal_is_open(d)) ||
+		    !crm_filter_match(c->filter, summary, d))
+			continue;
+		ALLOC_GROW(c->rows, c->n + 1, c->alloc);
+		row = &c->rows[c->n++];
+		memset(row, 0, sizeof(*row));
+		row->id = crm_pool_strdup(&c->pool, id);
+		row->name = crm_pool_strdup(&c->pool, name ? name : "");
+		keep_fields(row, d, &c->pool);
+		row->deal = c->json ? crm_node_dup(d) : NULL;
+		row->position = j;
+		row->probability = crm_deal_probability(d, c->cfg);
+		if (crm_deal_value(&row->value, d)) {
+			crm_error_set(CRM_EPARSE, "%s: deal '%s': %s", path,
+				      crm_map_get_str(d, "id"), crm_error_last());
+			return CRM_EPARSE;
 		}
+		if (crm_money_percent(&row->weighted, row->value,
+				      row->probability))
+			return CRM_EINVALID;
 	}
 	return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct pipeline_row *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	return x->position < y->position ? -1 : x->position > y->position;
+}
+
+static void rows_release(struct collect *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		crm_node_free(c->rows[i].deal);
+	free(c->rows);
+	crm_pool_release(&c->pool);
 }
 
 /* Stages in .crm.yml order, then any stage a hand edit invented. */
@@ -592,13 +654,13 @@ static int print_pipeline(struct strbuf *out, struct pipeline_row *rows,
 
 		memset(&stage_sums, 0, sizeof(stage_sums));
 		for (i = 0; i < n; i++) {
-			const char *st = crm_map_get_str(rows[i].deal, "stage");
+			const char *st = field(&rows[i], "stage");
 
 			if (stage_rank(cfg, st) != (int)s)
 				continue;
-			if (sum_add(&stage_sums, deal_currency(rows[i].deal, cfg),
+			if (sum_add(&stage_sums, row_currency(&rows[i], cfg),
 				    rows[i].value, rows[i].weighted) ||
-			    sum_add(&grand, deal_currency(rows[i].deal, cfg),
+			    sum_add(&grand, row_currency(&rows[i], cfg),
 				    rows[i].value, rows[i].weighted))
 				return CRM_EINVALID;
 			if (fmt == FORMAT_JSON) {
@@ -634,12 +696,11 @@ static int deal_list(int argc, char **argv, struct crm_ctx *ctx)
 	struct strlist args = { NULL, 0, 0 };
 	struct strbuf out = STRBUF_INIT;
 	struct crm_filter filter = { NULL, 0, 0 };
-	struct catalog cat = { NULL, 0, 0, 0 };
-	struct pipeline_row *rows = NULL;
+	struct collect c;
 	struct crm_config cfg;
-	size_t nrows = 0;
 	int rc, fmt, have_cfg = 0;
 
+	memset(&c, 0, sizeof(c));
 	rc = cmd_parse(&spec_deal_list, argc, argv, &args, ctx);
 	if (rc) {
 		rc = CMD_PARSE_EXIT(rc);
@@ -657,16 +718,22 @@ static int deal_list(int argc, char **argv, struct crm_ctx *ctx)
 	if ((rc = config_load(&cfg, ctx)))
 		goto done;
 	have_cfg = 1;
-	if (catalog_load(&cat, ctx) ||
-	    collect_rows(&rows, &nrows, &cat, &filter, &cfg) ||
-	    print_pipeline(&out, rows, nrows, &cfg, ctx, fmt)) {
+	c.filter = &filter;
+	c.cfg = &cfg;
+	c.json = fmt == FORMAT_JSON;
+	if (records_each(ctx, NULL, collect_deals, &c)) {
+		rc = cmd_fail();
+		goto done;
+	}
+	if (c.n)
+		qsort(c.rows, c.n, sizeof(*c.rows), row_cmp);
+	if (print_pipeline(&out, c.rows, c.n, &cfg, ctx, fmt)) {
 		rc = cmd_fail();
 		goto done;
 	}
 	rc = flush_stdout(&out);
 done:
-	free(rows);
-	catalog_release(&cat);
+	rows_release(&c);
 	crm_filter_release(&filter);
 	if (have_cfg)
 		crm_config_release(&cfg);

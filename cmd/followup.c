@@ -373,8 +373,8 @@ done:
  * `cadence` says it is time to get in touch again.
  */
 struct due_item {
-	const struct crm_record *record;
-	const struct crm_node *followup;	/* NULL: a cadence reminder */
+	char *id, *name, *email, *cadence;	/* the customer's */
+	struct crm_node *followup;	/* a copy; NULL: a cadence reminder */
 	struct crm_date due;
 	long long late;				/* days; negative: not yet */
 	char last_contact[11];
@@ -387,7 +387,7 @@ static int item_cmp(const void *a, const void *b)
 
 	if (c)
 		return c;
-	c = strcmp(x->record->id, y->record->id);
+	c = strcmp(x->id, y->id);
 	if (c)
 		return c;
 	if (!x->followup || !y->followup)
@@ -400,6 +400,7 @@ struct due_list {
 	struct due_item *items;
 	size_t n, alloc;
 	struct crm_date today, limit;
+	const struct crm_filter *filter;
 };
 
 static int owner_matches(const struct crm_record *r, const struct crm_node *f)
@@ -419,10 +420,19 @@ static void add_item(struct due_list *dl, const struct crm_record *r,
 	struct due_item *it;
 
 	ALLOC_GROW(dl->items, dl->n + 1, dl->alloc);
+	const struct crm_node *emails = crm_map_get(r->root, "emails");
+	const char *name = crm_record_get(r, "name");
+	const char *cadence = crm_record_get(r, "cadence");
+
 	it = &dl->items[dl->n++];
 	memset(it, 0, sizeof(*it));
-	it->record = r;
-	it->followup = f;
+	it->id = xstrdup(r->id);
+	it->name = xstrdup(name ? name : "");
+	if (emails && emails->kind == CRM_NODE_SEQ && emails->nitems &&
+	    emails->items[0]->str)
+		it->email = xstrdup(emails->items[0]->str);
+	it->cadence = cadence ? xstrdup(cadence) : NULL;
+	it->followup = f ? crm_node_dup(f) : NULL;
 	it->due = *d;
 	it->late = crm_date_to_days(&dl->today) - crm_date_to_days(d);
 }
@@ -486,6 +496,19 @@ static void collect_cadence(struct due_list *dl, const struct crm_record *r,
 	crm_date_format(dl->items[dl->n - 1].last_contact, &last);
 }
 
+static int collect_due(const char *id, const char *path,
+		       const struct crm_node *summary, void *data)
+{
+	struct due_list *dl = data;
+	/* a read-only view of the summary, for the record helpers */
+	struct crm_record r = { (char *)id, (char *)path,
+				(struct crm_node *)summary };
+
+	collect_followups(dl, &r, dl->filter);
+	collect_cadence(dl, &r, dl->filter);
+	return 0;
+}
+
 static void lateness(struct strbuf *out, long long late)
 {
 	if (late == 0)
@@ -515,10 +538,10 @@ static void print_human(struct strbuf *out, const struct due_list *dl,
 		strbuf_reset(&ref);
 		strbuf_reset(&late);
 		if (it->followup)
-			strbuf_addf(&ref, "%s/%s", it->record->id,
+			strbuf_addf(&ref, "%s/%s", it->id,
 				    crm_map_get_str(it->followup, "id"));
 		else
-			strbuf_addstr(&ref, it->record->id);
+			strbuf_addstr(&ref, it->id);
 		lateness(&late, it->late);
 		crm_date_format(iso, &it->due);
 		strbuf_addf(out, "%s  %s", iso,
@@ -528,11 +551,11 @@ static void print_human(struct strbuf *out, const struct due_list *dl,
 			    color(ctx, C_YELLOW));
 		pad(out, ref.buf, 24);
 		strbuf_addf(out, "%s  %s: %s", color(ctx, C_RESET),
-			    crm_record_get(it->record, "name"), item_text(it));
+			    it->name, item_text(it));
 		if (!it->followup)
 			strbuf_addf(out, " (last contact %s, every %s)",
 				    it->last_contact,
-				    crm_record_get(it->record, "cadence"));
+				    it->cadence);
 		strbuf_addch(out, '\n');
 	}
 	strbuf_release(&ref);
@@ -562,7 +585,6 @@ static void print_mail(struct strbuf *out, const struct due_list *dl)
 			const struct due_item *it = &dl->items[i];
 			size_t sec = !it->followup ? 3 : it->late > 0 ? 0 :
 				     it->late == 0 ? 1 : 2;
-			const struct crm_node *emails;
 			struct strbuf late = STRBUF_INIT;
 
 			if (sec != s)
@@ -571,22 +593,21 @@ static void print_mail(struct strbuf *out, const struct due_list *dl)
 				strbuf_addf(out, "\n%s\n", sections[s]);
 			crm_date_format(iso, &it->due);
 			lateness(&late, it->late);
-			strbuf_addf(out, "- %s", crm_record_get(it->record, "name"));
-			emails = crm_map_get(it->record->root, "emails");
-			if (emails && emails->nitems && emails->items[0]->str)
-				strbuf_addf(out, " <%s>", emails->items[0]->str);
+			strbuf_addf(out, "- %s", it->name);
+			if (it->email)
+				strbuf_addf(out, " <%s>", it->email);
 			if (it->followup)
 				strbuf_addf(out, ": %s\n  due %s (%s), done with: "
 					    "crm followup done %s/%s\n",
 					    item_text(it), iso, late.buf,
-					    it->record->id,
+					    it->id,
 					    crm_map_get_str(it->followup, "id"));
 			else
 				strbuf_addf(out, "\n  last contact %s, every %s; "
 					    "log it with: crm log %s <text>\n",
 					    it->last_contact,
-					    crm_record_get(it->record, "cadence"),
-					    it->record->id);
+					    it->cadence,
+					    it->id);
 			strbuf_release(&late);
 		}
 	}
@@ -603,7 +624,7 @@ static void print_tsv(struct strbuf *out, const struct due_list *dl)
 
 		crm_date_format(iso, &it->due);
 		strbuf_addf(out, "%s\t%lld\t%s\t%s\t", iso, it->late,
-			    it->record->id, it->followup ?
+			    it->id, it->followup ?
 			    crm_map_get_str(it->followup, "id") : "");
 		tsv_cell(out, item_text(it));
 		strbuf_addch(out, '\n');
@@ -621,9 +642,9 @@ static void print_json(struct strbuf *out, const struct due_list *dl)
 
 		crm_date_format(iso, &it->due);
 		strbuf_addstr(out, i ? ",\n {\"customer\": " : "{\"customer\": ");
-		json_string(out, it->record->id);
+		json_string(out, it->id);
 		strbuf_addstr(out, ", \"name\": ");
-		json_string(out, crm_record_get(it->record, "name"));
+		json_string(out, it->name);
 		strbuf_addf(out, ", \"kind\": \"%s\", \"due\": \"%s\", "
 			    "\"late_days\": %lld, \"followup\": ",
 			    it->followup ? "followup" : "cadence", iso, it->late);
@@ -641,7 +662,6 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 	struct strlist args = { NULL, 0, 0 };
 	struct strbuf out = STRBUF_INIT;
 	struct crm_filter filter = { NULL, 0, 0 };
-	struct catalog cat = { NULL, 0, 0, 0 };
 	struct due_list dl;
 	time_t now;
 	size_t i;
@@ -676,13 +696,10 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 	}
 	if (!due)
 		dl.limit = dl.today;
-	if (catalog_load(&cat, ctx)) {
+	dl.filter = &filter;
+	if (records_each(ctx, NULL, collect_due, &dl)) {
 		rc = cmd_fail();
 		goto done;
-	}
-	for (i = 0; i < cat.n; i++) {
-		collect_followups(&dl, cat.records[i], &filter);
-		collect_cadence(&dl, cat.records[i], &filter);
 	}
 	if (dl.n)
 		qsort(dl.items, dl.n, sizeof(*dl.items), item_cmp);
@@ -697,8 +714,14 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 		print_human(&out, &dl, ctx);
 	rc = flush_stdout(&out);
 done:
+	for (i = 0; i < dl.n; i++) {
+		free(dl.items[i].id);
+		free(dl.items[i].name);
+		free(dl.items[i].email);
+		free(dl.items[i].cadence);
+		crm_node_free(dl.items[i].followup);
+	}
 	free(dl.items);
-	catalog_release(&cat);
 	crm_filter_release(&filter);
 	strlist_release(&args);
 	strbuf_release(&out);

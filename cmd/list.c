@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "../lib/filter.h"
+#include "../lib/pool.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 
@@ -31,31 +32,49 @@ static const char *const column_names[NCOLS] = {
 	"id", "name", "company", "email", "tags", "owner",
 };
 
-static void cell(struct strbuf *out, const struct crm_record *r, enum column c)
+/*
+ * A matching customer: the cells to print, as offsets into one pool of
+ * text (a hundred thousand rows must not mean 700,000 allocations).
+ */
+struct row {
+	const char *cells[NCOLS];
+	const char *path;
+};
+
+struct rows {
+	struct row *items;
+	size_t n, alloc;
+	struct crm_pool pool;
+	const struct crm_filter *filter;
+};
+
+#define CELL(rows, i, c) ((rows)->items[i].cells[c])
+
+static void cell(struct strbuf *out, const char *id, const struct crm_node *r,
+		 enum column c)
 {
 	const struct crm_node *n;
+	const char *v;
 	size_t i;
 
 	switch (c) {
 	case COL_ID:
-		strbuf_addstr(out, r->id);
+		strbuf_addstr(out, id);
 		break;
 	case COL_NAME:
 	case COL_COMPANY:
-	case COL_OWNER: {
-		const char *v = crm_record_get(r, column_names[c]);
-
+	case COL_OWNER:
+		v = crm_map_get_str(r, column_names[c]);
 		strbuf_addstr(out, v ? v : "");
 		break;
-	}
 	case COL_EMAIL:
-		n = crm_map_get(r->root, "emails");
-		if (n && n->nitems && n->items[0]->str)
+		n = crm_map_get(r, "emails");
+		if (n && n->kind == CRM_NODE_SEQ && n->nitems && n->items[0]->str)
 			strbuf_addstr(out, n->items[0]->str);
 		break;
 	case COL_TAGS:
-		n = crm_map_get(r->root, "tags");
-		for (i = 0; n && i < n->nitems; i++) {
+		n = crm_map_get(r, "tags");
+		for (i = 0; n && n->kind == CRM_NODE_SEQ && i < n->nitems; i++) {
 			if (i)
 				strbuf_addch(out, ' ');
 			strbuf_addstr(out, n->items[i]->str ?
@@ -67,6 +86,41 @@ static void cell(struct strbuf *out, const struct crm_record *r, enum column c)
 	}
 }
 
+/* On the scanning threads: the filter only reads. */
+static int list_match(const struct crm_node *summary, void *data)
+{
+	const struct rows *rows = data;
+
+	return crm_filter_match(rows->filter, summary, NULL);
+}
+
+static int visit(const char *id, const char *path,
+		 const struct crm_node *summary, void *data)
+{
+	struct rows *rows = data;
+	struct strbuf text = STRBUF_INIT;
+	struct row *row;
+	int c;
+
+	ALLOC_GROW(rows->items, rows->n + 1, rows->alloc);
+	row = &rows->items[rows->n++];
+	for (c = 0; c < NCOLS; c++) {
+		strbuf_reset(&text);
+		cell(&text, id, summary, c);
+		row->cells[c] = crm_pool_strndup(&rows->pool, text.buf,
+						 text.len);
+	}
+	row->path = crm_pool_strdup(&rows->pool, path);
+	strbuf_release(&text);
+	return 0;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct row *)a)->cells[COL_ID],
+		      ((const struct row *)b)->cells[COL_ID]);
+}
+
 /* Whether no later column has anything to show. */
 static int last_column(const size_t *width, int col)
 {
@@ -76,75 +130,84 @@ static int last_column(const size_t *width, int col)
 	return 1;
 }
 
-static void print_human(struct strbuf *out, struct crm_record **rs, size_t n,
+static void print_human(struct strbuf *out, const struct rows *rows,
 			struct crm_ctx *ctx)
 {
 	size_t width[NCOLS] = { 0 };
-	struct strbuf c = STRBUF_INIT;
 	size_t i;
 	int col;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < rows->n; i++)
 		for (col = 0; col < NCOLS; col++) {
-			size_t w;
+			size_t w = crm_text_width(CELL(rows, i, col));
 
-			strbuf_reset(&c);
-			cell(&c, rs[i], col);
-			w = crm_text_width(c.buf);
 			if (w > width[col])
 				width[col] = w;
 		}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < rows->n; i++) {
 		for (col = 0; col < NCOLS; col++) {
+			const char *c = CELL(rows, i, col);
+
 			if (!width[col])
 				continue;
-			strbuf_reset(&c);
-			cell(&c, rs[i], col);
 			if (col == COL_ID)
 				strbuf_addstr(out, color(ctx, C_YELLOW));
 			if (last_column(width, col))
-				strbuf_addstr(out, c.buf);
+				strbuf_addstr(out, c);
 			else
-				pad(out, c.buf, width[col]);
+				pad(out, c, width[col]);
 			if (col == COL_ID)
 				strbuf_addstr(out, color(ctx, C_RESET));
 			strbuf_addstr(out, col < NCOLS - 1 ? "  " : "");
 		}
 		strbuf_rtrim(out);
 		strbuf_addch(out, '\n');
+		flush_if_big(out);
 	}
-	strbuf_release(&c);
 }
 
-static void print_tsv(struct strbuf *out, struct crm_record **rs, size_t n)
+static void print_tsv(struct strbuf *out, const struct rows *rows)
 {
-	struct strbuf c = STRBUF_INIT;
 	size_t i;
 	int col;
 
 	for (col = 0; col < NCOLS; col++)
 		strbuf_addf(out, "%s%c", column_names[col],
 			    col < NCOLS - 1 ? '\t' : '\n');
-	for (i = 0; i < n; i++)
+	for (i = 0; i < rows->n; i++)
 		for (col = 0; col < NCOLS; col++) {
-			strbuf_reset(&c);
-			cell(&c, rs[i], col);
-			tsv_cell(out, c.buf);
+			tsv_cell(out, CELL(rows, i, col));
 			strbuf_addch(out, col < NCOLS - 1 ? '\t' : '\n');
+			flush_if_big(out);
 		}
-	strbuf_release(&c);
 }
 
-static void print_json(struct strbuf *out, struct crm_record **rs, size_t n)
+/* JSON is the whole record: read each match in full, one at a time. */
+static int print_json(struct strbuf *out, const struct rows *rows,
+		      struct crm_ctx *ctx)
 {
 	size_t i;
 
 	strbuf_addch(out, '[');
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < rows->n; i++) {
+		struct crm_record *r;
+
+		if (record_load(&r, ctx, CELL(rows, i, COL_ID),
+				rows->items[i].path))
+			return cmd_fail();
 		strbuf_addstr(out, i ? ",\n " : "");
-		json_node(out, rs[i]->root);
+		json_node(out, r->root);
+		crm_record_free(r);
+		flush_if_big(out);
 	}
 	strbuf_addstr(out, "]\n");
+	return 0;
+}
+
+static void rows_release(struct rows *rows)
+{
+	free(rows->items);
+	crm_pool_release(&rows->pool);
 }
 
 int cmd_list(int argc, char **argv, struct crm_ctx *ctx)
@@ -152,11 +215,10 @@ int cmd_list(int argc, char **argv, struct crm_ctx *ctx)
 	struct strlist args = { NULL, 0, 0 };
 	struct strbuf out = STRBUF_INIT;
 	struct crm_filter filter = { NULL, 0, 0 };
-	struct crm_record **match = NULL;
-	struct catalog cat = { NULL, 0, 0, 0 };
-	size_t nmatch = 0, i;
+	struct rows rows;
 	int rc, fmt;
 
+	memset(&rows, 0, sizeof(rows));
 	rc = cmd_parse(&spec_list, argc, argv, &args, ctx);
 	if (rc) {
 		rc = CMD_PARSE_EXIT(rc);
@@ -171,24 +233,23 @@ int cmd_list(int argc, char **argv, struct crm_ctx *ctx)
 		rc = 2;
 		goto done;
 	}
-	if (catalog_load(&cat, ctx)) {
+	rows.filter = &filter;
+	if (records_each(ctx, list_match, visit, &rows)) {
 		rc = cmd_fail();
 		goto done;
 	}
-	match = xcalloc(cat.n ? cat.n : 1, sizeof(*match));
-	for (i = 0; i < cat.n; i++)
-		if (crm_filter_match(&filter, cat.records[i]->root, NULL))
-			match[nmatch++] = cat.records[i];
+	if (rows.n)
+		qsort(rows.items, rows.n, sizeof(*rows.items), row_cmp);
 	if (fmt == FORMAT_JSON)
-		print_json(&out, match, nmatch);
+		rc = print_json(&out, &rows, ctx);
 	else if (fmt == FORMAT_TSV)
-		print_tsv(&out, match, nmatch);
+		print_tsv(&out, &rows);
 	else
-		print_human(&out, match, nmatch, ctx);
-	rc = flush_stdout(&out);
+		print_human(&out, &rows, ctx);
+	if (!rc)
+		rc = flush_stdout(&out);
 done:
-	free(match);
-	catalog_release(&cat);
+	rows_release(&rows);
 	crm_filter_release(&filter);
 	strlist_release(&args);
 	strbuf_release(&out);

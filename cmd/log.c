@@ -112,8 +112,8 @@ done:
 }
 
 struct timeline_item {
-	const struct crm_record *record;
-	const struct crm_node *entry;
+	char *id, *name;
+	struct crm_node *entry;		/* a copy */
 	time_t t;
 };
 
@@ -123,7 +123,7 @@ static int item_cmp(const void *a, const void *b)
 
 	if (x->t != y->t)
 		return x->t < y->t ? -1 : 1;
-	return strcmp(x->record->id, y->record->id);
+	return strcmp(x->id, y->id);
 }
 
 struct timeline {
@@ -131,34 +131,65 @@ struct timeline {
 	size_t n, alloc;
 	time_t since, until;
 	int has_since, has_until;
+	struct strlist ids, paths;	/* customers with entries to show */
 };
+
+static int entry_wanted(const struct timeline *tl, const struct crm_node *e,
+			time_t *t)
+{
+	const char *etype = crm_map_get_str(e, "type");
+	const char *eby = crm_map_get_str(e, "by");
+
+	if (crm_entry_instant(t, e))
+		return 0;
+	if ((tl->has_since && *t < tl->since) ||
+	    (tl->has_until && *t >= tl->until))
+		return 0;
+	if (opt_type && (!etype || strcmp(etype, opt_type)))
+		return 0;
+	if (opt_by && (!eby || ascii_casecmp(eby, opt_by)))
+		return 0;
+	return 1;
+}
 
 static void collect(struct timeline *tl, const struct crm_record *r)
 {
 	const struct crm_node *log = crm_map_get(r->root, "log");
+	const char *name = crm_record_get(r, "name");
 	size_t i;
 
 	for (i = 0; log && i < log->nitems; i++) {
-		const struct crm_node *e = log->items[i];
-		const char *etype = crm_map_get_str(e, "type");
-		const char *eby = crm_map_get_str(e, "by");
+		struct timeline_item *it;
 		time_t t;
 
-		if (crm_entry_instant(&t, e))
-			continue;
-		if ((tl->has_since && t < tl->since) ||
-		    (tl->has_until && t >= tl->until))
-			continue;
-		if (opt_type && (!etype || strcmp(etype, opt_type)))
-			continue;
-		if (opt_by && (!eby || ascii_casecmp(eby, opt_by)))
+		if (!entry_wanted(tl, log->items[i], &t))
 			continue;
 		ALLOC_GROW(tl->items, tl->n + 1, tl->alloc);
-		tl->items[tl->n].record = r;
-		tl->items[tl->n].entry = e;
-		tl->items[tl->n].t = t;
-		tl->n++;
+		it = &tl->items[tl->n++];
+		it->id = xstrdup(r->id);
+		it->name = xstrdup(name ? name : "");
+		it->entry = crm_node_dup(log->items[i]);
+		it->t = t;
 	}
+}
+
+/* Pass one: which customers have entries to show (summaries have no
+ * log texts, so those records are read in full afterwards). */
+static int find_candidates(const char *id, const char *path,
+			   const struct crm_node *summary, void *data)
+{
+	struct timeline *tl = data;
+	const struct crm_node *log = crm_map_get(summary, "log");
+	size_t i;
+	time_t t;
+
+	for (i = 0; log && log->kind == CRM_NODE_SEQ && i < log->nitems; i++)
+		if (entry_wanted(tl, log->items[i], &t)) {
+			strlist_add(&tl->ids, xstrdup(id));
+			strlist_add(&tl->paths, xstrdup(path));
+			break;
+		}
+	return 0;
 }
 
 static void print_item(struct strbuf *out, const struct timeline_item *it,
@@ -172,9 +203,9 @@ static void print_item(struct strbuf *out, const struct timeline_item *it,
 
 	if (fmt == FORMAT_JSON) {
 		strbuf_addstr(out, first ? "{\"customer\": " : ",\n {\"customer\": ");
-		json_string(out, it->record->id);
+		json_string(out, it->id);
 		strbuf_addstr(out, ", \"name\": ");
-		json_string(out, crm_record_get(it->record, "name"));
+		json_string(out, it->name);
 		strbuf_addstr(out, ", \"entry\": ");
 		json_node(out, it->entry);
 		strbuf_addch(out, '}');
@@ -183,7 +214,7 @@ static void print_item(struct strbuf *out, const struct timeline_item *it,
 	if (fmt == FORMAT_TSV) {
 		tsv_cell(out, at);
 		strbuf_addch(out, '\t');
-		tsv_cell(out, it->record->id);
+		tsv_cell(out, it->id);
 		strbuf_addch(out, '\t');
 		tsv_cell(out, etype);
 		strbuf_addch(out, '\t');
@@ -197,7 +228,7 @@ static void print_item(struct strbuf *out, const struct timeline_item *it,
 	crm_format_moment(local, it->t, crm_local_offset(it->t));
 	strbuf_addf(out, "%s%.10s %.5s%s  %s%s%s  ", color(ctx, C_DIM), local,
 		    local + 11, color(ctx, C_RESET),
-		    color(ctx, C_YELLOW), it->record->id, color(ctx, C_RESET));
+		    color(ctx, C_YELLOW), it->id, color(ctx, C_RESET));
 	pad(out, etype ? etype : "note", 7);
 	strbuf_addstr(out, "  ");
 	if (eby)
@@ -247,7 +278,6 @@ static int show(struct crm_ctx *ctx, const struct strlist *args)
 	struct timeline tl;
 	struct strbuf out = STRBUF_INIT;
 	struct crm_record *one = NULL;
-	struct catalog cat = { NULL, 0, 0, 0 };
 	size_t i, first = 0;
 	time_t now;
 	int offset, fmt, rc = 0;
@@ -286,12 +316,21 @@ static int show(struct crm_ctx *ctx, const struct strlist *args)
 			goto done;
 		collect(&tl, one);
 	} else {
-		if (catalog_load(&cat, ctx)) {
+		if (records_each(ctx, NULL, find_candidates, &tl)) {
 			rc = cmd_fail();
 			goto done;
 		}
-		for (i = 0; i < cat.n; i++)
-			collect(&tl, cat.records[i]);
+		for (i = 0; i < tl.ids.n; i++) {
+			struct crm_record *r;
+
+			if (record_load(&r, ctx, tl.ids.items[i],
+					tl.paths.items[i])) {
+				rc = cmd_fail();
+				goto done;
+			}
+			collect(&tl, r);
+			crm_record_free(r);
+		}
 	}
 	if (tl.n)
 		qsort(tl.items, tl.n, sizeof(*tl.items), item_cmp);
@@ -307,9 +346,19 @@ static int show(struct crm_ctx *ctx, const struct strlist *args)
 		strbuf_addstr(&out, "]\n");
 	rc = flush_stdout(&out);
 done:
+	for (i = 0; i < tl.n; i++) {
+		free(tl.items[i].id);
+		free(tl.items[i].name);
+		crm_node_free(tl.items[i].entry);
+	}
 	free(tl.items);
+	for (i = 0; i < tl.ids.n; i++) {
+		free((char *)tl.ids.items[i]);
+		free((char *)tl.paths.items[i]);
+	}
+	strlist_release(&tl.ids);
+	strlist_release(&tl.paths);
 	crm_record_free(one);
-	catalog_release(&cat);
 	strbuf_release(&out);
 	return rc;
 }

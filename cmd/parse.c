@@ -343,3 +343,12 @@ int flush_stdout(const struct strbuf *sb)
 	}
 	return 0;
 }
+
+void flush_if_big(struct strbuf *out)
+{
+	/* long listings go out in pieces: memory stays flat on big stores */
+	if (out->len >= (1 << 20)) {
+		flush_stdout(out);
+		strbuf_reset(out);
+	}
+}

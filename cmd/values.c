@@ -3,6 +3,7 @@
  * one per line.  Quiet on any error: a completion must never spew.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -16,7 +17,7 @@ static void add_unique(struct strlist *seen, const char *v)
 	for (i = 0; i < seen->n; i++)
 		if (!strcmp(seen->items[i], v))
 			return;
-	strlist_add(seen, v);
+	strlist_add(seen, xstrdup(v));
 }
 
 static void entry_refs(struct strbuf *out, const struct crm_record *r,
@@ -32,6 +33,12 @@ static void entry_refs(struct strbuf *out, const struct crm_record *r,
 			strbuf_addf(out, "%s/%s\n", r->id, id);
 	}
 }
+
+struct words {
+	struct strbuf *out;
+	struct strlist *seen;
+	const char *kind;
+};
 
 static void record_words(struct strbuf *out, struct strlist *seen,
 			 const struct crm_record *r, const char *kind)
@@ -73,11 +80,22 @@ static void stage_words(struct strbuf *out, struct crm_ctx *ctx)
 	strbuf_release(&buf);
 }
 
+static int visit(const char *id, const char *path,
+		 const struct crm_node *summary, void *data)
+{
+	struct words *w = data;
+	struct crm_record r = { (char *)id, (char *)path,
+				(struct crm_node *)summary };
+
+	record_words(w->out, w->seen, &r, w->kind);
+	return 0;
+}
+
 int complete_values(struct crm_ctx *ctx, const char *kind)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct strlist seen = { NULL, 0, 0 };
-	struct catalog cat;
+	struct words w = { &out, &seen, kind };
 	size_t i;
 
 	if (!strcmp(kind, "stages")) {
@@ -85,14 +103,12 @@ int complete_values(struct crm_ctx *ctx, const char *kind)
 	} else {
 		/* warnings about broken records would corrupt the prompt */
 		cmd_quiet = 1;
-		if (!catalog_load(&cat, ctx)) {
-			for (i = 0; i < cat.n; i++)
-				record_words(&out, &seen, cat.records[i], kind);
-			catalog_release(&cat);
-		}
+		records_each(ctx, NULL, visit, &w);
 	}
-	for (i = 0; i < seen.n; i++)
+	for (i = 0; i < seen.n; i++) {
 		strbuf_addf(&out, "%s\n", seen.items[i]);
+		free((char *)seen.items[i]);
+	}
 	flush_stdout(&out);
 	strlist_release(&seen);
 	strbuf_release(&out);

@@ -5,8 +5,9 @@
 #include "error.h"
 #include "strbuf.h"
 
-static struct strbuf last_message = STRBUF_INIT;
-static int last_code;
+/* per thread: the store scan parses records on several threads */
+static _Thread_local struct strbuf last_message = STRBUF_INIT;
+static _Thread_local int last_code;
 
 static void set_message(int code, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));

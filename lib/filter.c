@@ -177,19 +177,6 @@ void crm_filter_release(struct crm_filter *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int folded_equal(const char *a, const char *b)
-{
-	struct strbuf fa = STRBUF_INIT, fb = STRBUF_INIT;
-	int eq;
-
-	crm_text_fold(&fa, a);
-	crm_text_fold(&fb, b);
-	eq = !strcmp(fa.buf, fb.buf);
-	strbuf_release(&fa);
-	strbuf_release(&fb);
-	return eq;
-}
-
 /* The day of a date or moment value, or -1 if it is neither. */
 static int value_day(const char *s, long long *day)
 {
@@ -234,7 +221,7 @@ static int node_has_value(const struct crm_node *n, const char *value)
 	if (!n)
 		return 0;
 	if (n->kind == CRM_NODE_SCALAR)
-		return folded_equal(n->str, value);
+		return crm_text_equal(n->str, value);
 	if (n->kind == CRM_NODE_SEQ)
 		for (i = 0; i < n->nitems; i++)
 			if (node_has_value(n->items[i], value))

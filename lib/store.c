@@ -171,6 +171,22 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
+/*
+ * Index version 4 compresses the paths: at 100,000 records it is a
+ * quarter smaller, and every commit reads and writes it whole.
+ */
+static int set_index_version(struct crm_store *s)
+{
+	git_index *index = NULL;
+	int rc = 0;
+
+	if (git_repository_index(&index, s->repo) ||
+	    git_index_set_version(index, 4) || git_index_write(index))
+		rc = crm_git_error("cannot set up the index");
+	git_index_free(index);
+	return rc;
+}
+
 int crm_store_init(struct crm_store **out, const char *dir,
 		   const char *const (*files)[2], size_t nfiles,
 		   const char *message)
@@ -214,6 +230,8 @@ int crm_store_init(struct crm_store **out, const char *dir,
 	}
 	s = store_new(repo);
 	repo = NULL;
+	if ((rc = set_index_version(s)))
+		goto done;
 	changes = xcalloc(nfiles ? nfiles : 1, sizeof(*changes));
 	for (i = 0; i < nfiles; i++) {
 		changes[i].path = files[i][0];

@@ -49,11 +49,26 @@ static const char *fold_special(ucs4_t c)
 	return NULL;
 }
 
+static int is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s & 0x80)
+			return 0;
+	return 1;
+}
+
 void crm_text_fold(struct strbuf *out, const char *s)
 {
 	size_t n = 0;
 	uint8_t *d;
 	const uint8_t *p, *end;
+
+	/* most text is ASCII: no normalization to do, only case */
+	if (is_ascii(s)) {
+		for (; *s; s++)
+			strbuf_addch(out, (*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
+		return;
+	}
 
 	d = u8_normalize(UNINORM_NFKD, (const uint8_t *)s, strlen(s), NULL,
 			 &n);
@@ -124,10 +139,28 @@ size_t crm_text_width(const char *s)
 	return w < 0 ? strlen(s) : (size_t)w;
 }
 
+int crm_text_equal(const char *a, const char *b)
+{
+	struct strbuf fa = STRBUF_INIT, fb = STRBUF_INIT;
+	int eq;
+
+	if (is_ascii(a) && is_ascii(b))
+		return !ascii_casecmp(a, b);
+	crm_text_fold(&fa, a);
+	crm_text_fold(&fb, b);
+	eq = !strcmp(fa.buf, fb.buf);
+	strbuf_release(&fa);
+	strbuf_release(&fb);
+	return eq;
+}
+
 int crm_text_matches(const char *haystack, const char *needle)
 {
 	struct strbuf h = STRBUF_INIT, n = STRBUF_INIT;
 	int found;
+
+	if (is_ascii(haystack) && is_ascii(needle))
+		return ascii_strcasestr(haystack, needle) != NULL;
 
 	crm_text_fold(&h, haystack);
 	crm_text_fold(&n, needle);

@@ -26,6 +26,9 @@ int crm_text_has_controls(const char *s, int allow_newlines);
 /* Number of characters (code points) in valid UTF-8 `s`. */
 size_t crm_text_width(const char *s);
 
+/* Case- and accent-insensitive equality. */
+int crm_text_equal(const char *a, const char *b);
+
 /* Case- and accent-insensitive substring test. */
 int crm_text_matches(const char *haystack, const char *needle);
 

@@ -21,6 +21,13 @@ enum crm_who_tier {
 };
 
 /*
+ * The most exact tier at which the record `id` with fields `root`
+ * matches `who` (folded_who: crm_text_fold(who)), or -1.
+ */
+int crm_who_tier(const char *id, const struct crm_node *root, const char *who,
+		 const char *folded_who);
+
+/*
  * Fill `matches` (indexes into `records`) with the deciding tier's
  * matches; returns their number (0: no match, >1: ambiguous).
  */

@@ -48,9 +48,11 @@ int crm_yaml_plain_is_string(const char *s)
 
 	if (!*s)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(non_string_words); i++)
-		if (!strcmp(s, non_string_words[i]))
-			return 0;
+	/* every word above starts with one of these and is short */
+	if (strchr("~nNyYtTfFoO.<=", s[0]) && strlen(s) <= 5)
+		for (i = 0; i < ARRAY_SIZE(non_string_words); i++)
+			if (!strcmp(s, non_string_words[i]))
+				return 0;
 	/*
 	 * A sign or dot before a digit could start a number under YAML 1.1
 	 * or 1.2: quote it.  Quoting a string that did not need it is

@@ -1,0 +1,705 @@
+/*
+ * The record scan and its cache (see scan.h).
+ *
+ * Cache file .git/crm-cache/<shard>: "CRMC1\n", the time the shard was
+ * checked (ns), the entry count, then entries sorted by name:
+ *
+ *	u16 name length, name (the file name without .yml)
+ *	i64 mtime ns, i64 ctime ns, u64 size, u64 inode
+ *	u8 status (0 summary, 1 broken), u32 length, bytes
+ *
+ * A summary is a node tree in preorder: one byte of kind, type, style
+ * and flow bits; then for a scalar a u32 length and the text with its
+ * NUL; for a list or map a u32 count and the children.  It is read back
+ * into a per-thread arena whose strings point into the cache bytes, so
+ * visiting a record allocates nothing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "record.h"
+#include "scan.h"
+#include "util.h"
+#include "yaml.h"
+
+#define CACHE_DIR "crm-cache"
+#define CACHE_MAGIC "CRMC1\n"
+#define MAGIC_LEN 6
+/*
+ * A file changed within this long of the check may change again in the
+ * same clock tick without its stat data changing ("racy git"); such an
+ * entry is parsed again until it is older.
+ */
+#define RACY_NS 2000000000LL
+#define MAX_THREADS 4
+
+struct entry {
+	const char *name;	/* not NUL-terminated in a cache buffer */
+	size_t namelen;
+	int64_t mtime, ctime;
+	uint64_t size, ino;
+	int broken;
+	const unsigned char *data;
+	uint32_t len;
+	int fresh;		/* parsed on this scan: data is at fresh_off */
+	size_t fresh_off;
+};
+
+/* ---- little helpers for the binary format ---- */
+
+static void put_u16(struct strbuf *b, uint16_t v)
+{
+	strbuf_add(b, &v, sizeof(v));
+}
+
+static void put_u32(struct strbuf *b, uint32_t v)
+{
+	strbuf_add(b, &v, sizeof(v));
+}
+
+static void put_u64(struct strbuf *b, uint64_t v)
+{
+	strbuf_add(b, &v, sizeof(v));
+}
+
+struct reader {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static int take(struct reader *r, void *out, size_t n)
+{
+	if ((size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return -1;
+	}
+	memcpy(out, r->p, n);
+	r->p += n;
+	return 0;
+}
+
+/* ---- summaries ---- */
+
+static void summary_node(struct strbuf *b, const struct crm_node *n)
+{
+	size_t i;
+
+	strbuf_addch(b, (int)(n->kind | (n->type << 2) | (n->flow << 3) |
+			      (n->style << 4)));
+	if (n->kind == CRM_NODE_SCALAR) {
+		put_u32(b, (uint32_t)n->len);
+		strbuf_add(b, n->str, n->len + 1);
+		return;
+	}
+	put_u32(b, (uint32_t)n->nitems);
+	for (i = 0; i < n->nitems; i++)
+		summary_node(b, n->items[i]);
+}
+
+/* The record without the text of its log entries: what scans need. */
+static void make_summary(struct strbuf *b, struct crm_node *root)
+{
+	struct crm_node *log = crm_map_get(root, "log");
+	size_t i;
+
+	for (i = 0; log && log->kind == CRM_NODE_SEQ && i < log->nitems; i++)
+		if (log->items[i]->kind == CRM_NODE_MAP)
+			crm_map_remove(log->items[i], "text");
+	summary_node(b, root);
+}
+
+struct arena {
+	struct crm_node *nodes;
+	size_t nnodes, node_alloc;
+	struct crm_node **ptrs;
+	size_t nptrs, ptr_alloc;
+};
+
+/* First pass: how many nodes and child pointers a summary needs. */
+static int count_nodes(struct reader *r, size_t *nodes, size_t *ptrs,
+		       int depth)
+{
+	unsigned char tag;
+	uint32_t n, i;
+
+	if (depth > CRM_YAML_MAX_DEPTH + 2 || take(r, &tag, 1) ||
+	    take(r, &n, 4))
+		return -1;
+	(*nodes)++;
+	if ((tag & 3) == CRM_NODE_SCALAR) {
+		if ((size_t)(r->end - r->p) < (size_t)n + 1 || r->p[n] != '\0')
+			return -1;
+		r->p += n + 1;
+		return 0;
+	}
+	*ptrs += n;
+	for (i = 0; i < n; i++)
+		if (count_nodes(r, nodes, ptrs, depth + 1))
+			return -1;
+	return 0;
+}
+
+static struct crm_node *build_nodes(struct reader *r, struct arena *a)
+{
+	struct crm_node *n = &a->nodes[a->nnodes++];
+	unsigned char tag = 0;
+	uint32_t count = 0, i;
+
+	take(r, &tag, 1);
+	take(r, &count, 4);
+	memset(n, 0, sizeof(*n));
+	n->kind = tag & 3;
+	n->type = (tag >> 2) & 1;
+	n->flow = (tag >> 3) & 1;
+	n->style = (tag >> 4) & 7;
+	if (n->kind == CRM_NODE_SCALAR) {
+		n->str = (char *)r->p;
+		n->len = count;
+		r->p += count + 1;
+		return n;
+	}
+	n->items = a->ptrs + a->nptrs;
+	n->nitems = count;
+	a->nptrs += count;
+	for (i = 0; i < count; i++)
+		n->items[i] = build_nodes(r, a);
+	return n;
+}
+
+/* Read a summary into the arena (reset first); NULL if it is corrupt. */
+static const struct crm_node *arena_load(struct arena *a,
+					 const unsigned char *data,
+					 size_t len)
+{
+	struct reader r = { data, data + len, 0 };
+	size_t nodes = 0, ptrs = 0;
+
+	if (count_nodes(&r, &nodes, &ptrs, 0) || r.p != r.end)
+		return NULL;
+	ALLOC_GROW(a->nodes, nodes, a->node_alloc);
+	ALLOC_GROW(a->ptrs, ptrs, a->ptr_alloc);
+	a->nnodes = a->nptrs = 0;
+	r.p = data;
+	return build_nodes(&r, a);
+}
+
+static void arena_release(struct arena *a)
+{
+	free(a->nodes);
+	free(a->ptrs);
+}
+
+/* ---- the per-shard cache ---- */
+
+struct shard {
+	char name[256];
+	struct strbuf old;		/* the cache file as read */
+	struct entry *old_entries;
+	size_t nold;
+	struct strbuf fresh;		/* entries made on this scan */
+	struct entry *entries;		/* the shard now, sorted by name */
+	size_t n, alloc;
+	int dirty;
+	int damaged;			/* a summary did not read back */
+};
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return ts_ns(&t);
+}
+
+static void load_old_cache(struct shard *sh, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct reader r;
+	uint64_t written;
+	uint32_t count, i;
+	char buf[65536];
+	ssize_t got;
+
+	if (fd < 0)
+		return;
+	while ((got = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(&sh->old, buf, (size_t)got);
+	close(fd);
+	r.p = (const unsigned char *)sh->old.buf;
+	r.end = r.p + sh->old.len;
+	r.bad = 0;
+	if (sh->old.len < MAGIC_LEN || memcmp(r.p, CACHE_MAGIC, MAGIC_LEN))
+		return;
+	r.p += MAGIC_LEN;
+	if (take(&r, &written, 8) || take(&r, &count, 4) ||
+	    count > (uint32_t)(sh->old.len / 8))
+		return;
+	sh->old_entries = xcalloc(count ? count : 1, sizeof(*sh->old_entries));
+	for (i = 0; i < count; i++) {
+		struct entry *e = &sh->old_entries[i];
+		uint16_t nl;
+		unsigned char st;
+
+		if (take(&r, &nl, 2) || (size_t)(r.end - r.p) < nl)
+			break;
+		e->name = (const char *)r.p;
+		e->namelen = nl;
+		r.p += nl;
+		if (take(&r, &e->mtime, 8) || take(&r, &e->ctime, 8) ||
+		    take(&r, &e->size, 8) || take(&r, &e->ino, 8) ||
+		    take(&r, &st, 1) || take(&r, &e->len, 4) ||
+		    (size_t)(r.end - r.p) < e->len)
+			break;
+		e->broken = st;
+		e->data = r.p;
+		r.p += e->len;
+		/* entries written less than RACY_NS before the check are not trusted */
+		if (e->mtime >= (int64_t)written - RACY_NS)
+			e->mtime = -1;
+		sh->nold++;
+	}
+	if (i < count)
+		sh->nold = 0;	/* a torn or foreign file: start over */
+}
+
+static const struct entry *find_old(const struct shard *sh, const char *name,
+				    size_t len)
+{
+	size_t lo = 0, hi = sh->nold;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct entry *e = &sh->old_entries[mid];
+		int c = memcmp(e->name, name, e->namelen < len ? e->namelen : len);
+
+		if (!c)
+			c = e->namelen < len ? -1 : e->namelen > len ? 1 : 0;
+		if (!c)
+			return e;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Parse one record file into a fresh entry (summary or error). */
+static void parse_entry(struct shard *sh, struct entry *e, int dirfd,
+			const char *file, const char *path, const char *id)
+{
+	struct strbuf buf = STRBUF_INIT, out = STRBUF_INIT;
+	struct crm_node *root = NULL;
+	int fd, rc = 0;
+	char chunk[65536];
+	ssize_t got;
+
+	fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		crm_error_set(CRM_EPARSE, "%s: %s", path, errno == ELOOP ?
+			      "is a symbolic link; refusing to follow it" :
+			      strerror(errno));
+		rc = CRM_EPARSE;
+	}
+	while (!rc && (got = read(fd, chunk, sizeof(chunk))) > 0) {
+		strbuf_add(&buf, chunk, (size_t)got);
+		if (buf.len > CRM_YAML_MAX_SIZE) {
+			crm_error_set(CRM_EPARSE, "%s: too large (limit %u bytes)",
+				      path, CRM_YAML_MAX_SIZE);
+			rc = CRM_EPARSE;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!rc && !(rc = crm_yaml_parse(&root, buf.buf, buf.len, path)))
+		rc = crm_record_check(root, id, path);
+	e->broken = rc != 0;
+	if (rc)
+		strbuf_addstr(&out, crm_error_last());
+	else
+		make_summary(&out, root);
+	/* `fresh` may move as it grows: keep an offset until it is done */
+	e->fresh = 1;
+	e->fresh_off = sh->fresh.len;
+	e->len = (uint32_t)out.len;
+	strbuf_add(&sh->fresh, out.buf, out.len);
+	crm_node_free(root);
+	strbuf_release(&buf);
+	strbuf_release(&out);
+}
+
+static int write_cache(struct shard *sh, const char *path, int64_t checked)
+{
+	struct strbuf b = STRBUF_INIT;
+	size_t i;
+	int rc;
+
+	strbuf_add(&b, CACHE_MAGIC, MAGIC_LEN);
+	put_u64(&b, (uint64_t)checked);
+	put_u32(&b, (uint32_t)sh->n);
+	for (i = 0; i < sh->n; i++) {
+		const struct entry *e = &sh->entries[i];
+
+		put_u16(&b, (uint16_t)e->namelen);
+		strbuf_add(&b, e->name, e->namelen);
+		put_u64(&b, (uint64_t)e->mtime);
+		put_u64(&b, (uint64_t)e->ctime);
+		put_u64(&b, e->size);
+		put_u64(&b, e->ino);
+		strbuf_addch(&b, e->broken);
+		put_u32(&b, e->len);
+		strbuf_add(&b, e->data, e->len);
+	}
+	rc = crm_write_file_atomic(path, b.buf, b.len);
+	strbuf_release(&b);
+	return rc;
+}
+
+struct scan_job {
+	const char *root;		/* customers directory */
+	const char *cache_dir;
+	char **shards;
+	size_t nshards;
+	size_t next;			/* the next shard to take */
+	crm_scan_match_fn match;
+	crm_scan_fn fn;
+	void *data;
+	int rc;				/* first non-zero callback result */
+	int cache_writable;
+	struct crm_scan_stats stats;
+	pthread_mutex_t lock;
+};
+
+static void shard_release(struct shard *sh, char **names, size_t nnames)
+{
+	size_t i;
+
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	free(sh->old_entries);
+	free(sh->entries);
+	strbuf_release(&sh->old);
+	strbuf_release(&sh->fresh);
+}
+
+/* The record files of a shard directory, sorted, without ".yml". */
+static size_t list_shard(char ***out, int dirfd)
+{
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	struct dirent *de;
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len <= 4 ||
+		    strcmp(de->d_name + len - 4, ".yml"))
+			continue;
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrndup(de->d_name, len - 4);
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), name_cmp);
+	*out = names;
+	return n;
+}
+
+static int same_stat(const struct entry *a, const struct entry *b)
+{
+	return a->mtime == b->mtime && a->ctime == b->ctime &&
+	       a->size == b->size && a->ino == b->ino;
+}
+
+/*
+ * Bring one shard's cache up to date: reuse the entries whose stat data
+ * is unchanged, parse the rest.  Returns how many were parsed.
+ */
+static size_t refresh_shard(struct shard *sh, char **names, size_t nnames,
+			    int dirfd, const char *shard_name)
+{
+	struct strbuf file = STRBUF_INIT, path = STRBUF_INIT;
+	size_t i, parsed = 0;
+
+	sh->entries = xcalloc(nnames ? nnames : 1, sizeof(*sh->entries));
+	for (i = 0; i < nnames; i++) {
+		struct entry *e = &sh->entries[sh->n++];
+		const struct entry *old;
+		struct stat st;
+
+		strbuf_reset(&file);
+		strbuf_addf(&file, "%s.yml", names[i]);
+		e->name = names[i];
+		e->namelen = strlen(names[i]);
+		if (fstatat(dirfd, file.buf, &st, AT_SYMLINK_NOFOLLOW))
+			memset(&st, 0, sizeof(st));
+		e->mtime = ts_ns(&st.st_mtim);
+		e->ctime = ts_ns(&st.st_ctim);
+		e->size = (uint64_t)st.st_size;
+		e->ino = (uint64_t)st.st_ino;
+		old = find_old(sh, e->name, e->namelen);
+		if (old && same_stat(old, e)) {
+			e->broken = old->broken;
+			e->data = old->data;
+			e->len = old->len;
+			continue;
+		}
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s/%s", CRM_CUSTOMERS_DIR, shard_name,
+			    file.buf);
+		parse_entry(sh, e, dirfd, file.buf, path.buf, names[i]);
+		parsed++;
+		sh->dirty = 1;
+	}
+	for (i = 0; i < sh->n; i++)
+		if (sh->entries[i].fresh)
+			sh->entries[i].data = (const unsigned char *)
+				sh->fresh.buf + sh->entries[i].fresh_off;
+	if (sh->nold != sh->n)
+		sh->dirty = 1;	/* files were removed */
+	strbuf_release(&file);
+	strbuf_release(&path);
+	return parsed;
+}
+
+static int visit_shard(struct scan_job *job, struct shard *sh,
+		       const char *shard_name, struct arena *arena)
+{
+	struct strbuf id = STRBUF_INIT, path = STRBUF_INIT;
+	size_t i, prefix;
+	int rc = 0;
+
+	strbuf_addf(&path, "%s/%s/", CRM_CUSTOMERS_DIR, shard_name);
+	prefix = path.len;
+	for (i = 0; i < sh->n && !rc; i++) {
+		const struct entry *e = &sh->entries[i];
+		struct crm_scan_record r;
+
+		strbuf_reset(&id);
+		strbuf_add(&id, e->name, e->namelen);
+		strbuf_setlen(&path, prefix);
+		strbuf_add(&path, e->name, e->namelen);
+		strbuf_addstr(&path, ".yml");
+		memset(&r, 0, sizeof(r));
+		r.id = id.buf;
+		r.path = path.buf;
+		if (e->broken) {
+			/* the message is stored without its NUL */
+			struct strbuf msg = STRBUF_INIT;
+
+			strbuf_add(&msg, e->data, e->len);
+			r.error = msg.buf;
+			pthread_mutex_lock(&job->lock);
+			job->stats.broken++;
+			if (!job->rc)
+				rc = job->fn(&r, job->data);
+			pthread_mutex_unlock(&job->lock);
+			strbuf_release(&msg);
+			continue;
+		}
+		r.summary = arena_load(arena, e->data, e->len);
+		if (!r.summary) {
+			/* dropped below, so the next scan parses it again */
+			r.error = "the crm cache was damaged and will be rebuilt; "
+				  "run the command again";
+			sh->damaged = 1;
+		} else if (job->match && !job->match(&r, job->data))
+			continue;
+		pthread_mutex_lock(&job->lock);
+		if (!job->rc)
+			rc = job->fn(&r, job->data);
+		pthread_mutex_unlock(&job->lock);
+	}
+	strbuf_release(&id);
+	strbuf_release(&path);
+	return rc;
+}
+
+static void scan_one(struct scan_job *job, const char *shard_name,
+		     struct arena *arena)
+{
+	struct shard sh;
+	struct strbuf dir = STRBUF_INIT, cache = STRBUF_INIT;
+	char **names = NULL;
+	size_t nnames = 0, parsed;
+	int64_t checked = now_ns();
+	int dirfd, rc;
+
+	memset(&sh, 0, sizeof(sh));
+	strbuf_init(&sh.old);
+	strbuf_init(&sh.fresh);
+	strbuf_addf(&dir, "%s/%s", job->root, shard_name);
+	strbuf_addf(&cache, "%s/%s", job->cache_dir, shard_name);
+	dirfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd >= 0)
+		nnames = list_shard(&names, dirfd);
+	load_old_cache(&sh, cache.buf);
+	parsed = refresh_shard(&sh, names, nnames, dirfd, shard_name);
+	if (dirfd >= 0)
+		close(dirfd);
+	/* best effort: a read-only store still works, only slower */
+	if (sh.dirty && job->cache_writable) {
+		if (!nnames)
+			unlink(cache.buf);
+		else
+			write_cache(&sh, cache.buf, checked);
+	}
+	pthread_mutex_lock(&job->lock);
+	job->stats.records += sh.n;
+	job->stats.parsed += parsed;
+	pthread_mutex_unlock(&job->lock);
+	rc = visit_shard(job, &sh, shard_name, arena);
+	if (sh.damaged)
+		unlink(cache.buf);
+	if (rc) {
+		pthread_mutex_lock(&job->lock);
+		if (!job->rc)
+			job->rc = rc;
+		pthread_mutex_unlock(&job->lock);
+	}
+	shard_release(&sh, names, nnames);
+	strbuf_release(&dir);
+	strbuf_release(&cache);
+}
+
+static void *worker(void *arg)
+{
+	struct scan_job *job = arg;
+	struct arena arena;
+
+	memset(&arena, 0, sizeof(arena));
+	for (;;) {
+		size_t i;
+		int stop;
+
+		pthread_mutex_lock(&job->lock);
+		i = job->next++;
+		stop = job->rc != 0;
+		pthread_mutex_unlock(&job->lock);
+		if (stop || i >= job->nshards)
+			break;
+		scan_one(job, job->shards[i], &arena);
+	}
+	arena_release(&arena);
+	return NULL;
+}
+
+/* A helper thread also frees its thread-local error message. */
+static void *thread_main(void *arg)
+{
+	worker(arg);
+	crm_error_clear();
+	return NULL;
+}
+
+static int thread_count(size_t nshards)
+{
+	const char *v = getenv("CRM_THREADS");
+	long n = v && *v ? strtol(v, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if ((size_t)n > nshards)
+		n = nshards ? (long)nshards : 1;
+	return (int)n;
+}
+
+int crm_store_scan(struct crm_store *s, crm_scan_match_fn match,
+		   crm_scan_fn fn, void *data, struct crm_scan_stats *stats)
+{
+	struct strbuf root = STRBUF_INIT, cache_dir = STRBUF_INIT;
+	pthread_t threads[MAX_THREADS];
+	struct scan_job job;
+	size_t alloc = 0, i;
+	int nthreads, started = 0, t;
+	DIR *d;
+	struct dirent *de;
+
+	memset(&job, 0, sizeof(job));
+	crm_store_abspath(&root, s, CRM_CUSTOMERS_DIR);
+	strbuf_addf(&cache_dir, "%s%s", crm_store_gitdir(s), CACHE_DIR);
+	job.cache_writable = !mkdir(cache_dir.buf, 0700) || errno == EEXIST;
+	job.root = root.buf;
+	job.cache_dir = cache_dir.buf;
+	job.match = match;
+	job.fn = fn;
+	job.data = data;
+	pthread_mutex_init(&job.lock, NULL);
+	d = opendir(root.buf);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= 255)
+			continue;
+		ALLOC_GROW(job.shards, job.nshards + 1, alloc);
+		job.shards[job.nshards++] = xstrdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (job.nshards)
+		qsort(job.shards, job.nshards, sizeof(*job.shards), name_cmp);
+	nthreads = thread_count(job.nshards);
+	for (t = 1; t < nthreads; t++)
+		if (!pthread_create(&threads[started], NULL, thread_main, &job))
+			started++;
+	worker(&job);
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	pthread_mutex_destroy(&job.lock);
+	if (stats)
+		*stats = job.stats;
+	for (i = 0; i < job.nshards; i++)
+		free(job.shards[i]);
+	free(job.shards);
+	strbuf_release(&root);
+	strbuf_release(&cache_dir);
+	return job.rc;
+}
+
+int crm_store_scan_cache_clear(struct crm_store *s)
+{
+	struct strbuf dir = STRBUF_INIT, f = STRBUF_INIT;
+	DIR *d;
+	struct dirent *de;
+
+	strbuf_addf(&dir, "%s%s", crm_store_gitdir(s), CACHE_DIR);
+	d = opendir(dir.buf);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		strbuf_reset(&f);
+		strbuf_addf(&f, "%s/%s", dir.buf, de->d_name);
+		unlink(f.buf);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir.buf);
+	strbuf_release(&dir);
+	strbuf_release(&f);
+	return 0;
+}

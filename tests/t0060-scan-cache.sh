@@ -1,0 +1,79 @@
+#!/bin/sh
+test_description='the scan cache never shows stale records'
+. ./test-lib.sh
+
+test_expect_success 'setup' '
+	crm init >/dev/null &&
+	for n in Alpha Beta Gamma Delta; do crm add "$n" --tag old >/dev/null || return 1; done &&
+	crm list >/dev/null &&
+	test -d "$CRM_DIR/.git/crm-cache"
+'
+
+test_expect_success 'an in-place edit of the same size, at once, is seen' '
+	f=$(crm path alpha) &&
+	sed "s/tags: \[old\]/tags: \[new\]/" "$f" >tmp && cat tmp >"$f" &&
+	crm list tag:new >out &&
+	test_grep "^alpha" out
+'
+
+test_expect_success 'an in-place edit with an old timestamp is seen (stat data changed)' '
+	f=$(crm path beta) &&
+	crm list >/dev/null &&
+	touch -d "2020-01-01" "$f" && crm list >/dev/null &&
+	sed "s/tags: \[old\]/tags: \[neu\]/" "$f" >tmp && cat tmp >"$f" &&
+	touch -d "2020-01-01" "$f" &&
+	crm list tag:neu >out &&
+	test_grep "^beta" out
+'
+
+test_expect_success 'a record added or removed by hand is seen' '
+	crm list >/dev/null &&
+	rm "$(crm path gamma)" &&
+	crm list >out &&
+	test_grep ! gamma out &&
+	git -C "$CRM_DIR" checkout -- . &&
+	crm list >out &&
+	test_grep gamma out
+'
+
+test_expect_success 'a broken record is reported from the cache too' '
+	f=$(crm path delta) && cp "$f" delta.bak &&
+	echo "name: [" >>"$f" &&
+	crm list >out 2>err && test_grep "warning: skipping" err &&
+	crm list >out 2>err && test_grep "warning: skipping" err &&
+	cp delta.bak "$f" &&
+	crm list >out 2>err && test_line_count = 0 err
+'
+
+test_expect_success 'a damaged cache is rebuilt, not trusted' '
+	for c in "$CRM_DIR"/.git/crm-cache/*; do
+		head -c 20 "$c" >"$c.tmp" && mv "$c.tmp" "$c" || return 1
+	done &&
+	crm list >out 2>err &&
+	test_line_count = 4 out &&
+	for c in "$CRM_DIR"/.git/crm-cache/*; do
+		printf "garbage" >"$c" || return 1
+	done &&
+	crm list >out 2>err &&
+	test_line_count = 4 out && test_line_count = 0 err
+'
+
+test_expect_success 'a store whose cache cannot be written still works' '
+	rm -rf "$CRM_DIR/.git/crm-cache" &&
+	printf "not a directory" >"$CRM_DIR/.git/crm-cache" &&
+	crm list >out &&
+	test_line_count = 4 out &&
+	rm "$CRM_DIR/.git/crm-cache"
+'
+
+test_expect_success 'one thread or many give the same answers' '
+	CRM_THREADS=1 crm list --format tsv >one &&
+	CRM_THREADS=4 crm list --format tsv >four &&
+	test_cmp one four
+'
+
+test_expect_success 'the cache stays out of git' '
+	test_store_sound
+'
+
+test_done
