@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 				wants_help = 1;
 		if (!wants_help) {
 			if (crm_store_open(&ctx.store, dir.buf) ||
+			    crm_store_recover(ctx.store) ||
 			    ((cmd->flags & WRITES) && crm_store_lock(ctx.store))) {
 				rc = cmd_fail();
 				goto done;

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <git2.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,19 @@
 #define JOURNAL_FILE "crm-journal"
 #define LOCK_FILE "crm.lock"
 #define LOCK_WAIT_SECONDS 30
+
+/*
+ * A test-only hook: CRM_CRASH_AT=<point> kills crm with SIGKILL when it
+ * reaches that point of a commit, so tests can check that a crash at any
+ * step leaves a sound store.
+ */
+static void crash_point(const char *point)
+{
+	const char *at = getenv("CRM_CRASH_AT");
+
+	if (at && !strcmp(at, point))
+		kill(getpid(), SIGKILL);
+}
 
 int crm_git_error(const char *what)
 {
@@ -599,6 +613,83 @@ static void lock_path(struct strbuf *out, struct crm_store *s,
 	strbuf_addf(out, "%s%s", s->gitdir, name);
 }
 
+static int write_file_via(const char *tmpdir, const char *path,
+			  const char *data, size_t len);
+
+#define STAGING_DIR "crm-tmp"
+
+/* Write a working-tree file, staged in .git/crm-tmp. */
+static int write_worktree_file(struct crm_store *s, const char *path,
+			       const char *data, size_t len)
+{
+	struct strbuf dir = STRBUF_INIT;
+	int rc;
+
+	lock_path(&dir, s, STAGING_DIR);
+	rc = write_file_via(dir.buf, path, data, len);
+	strbuf_release(&dir);
+	return rc;
+}
+
+/* Files a killed crm left half-written; we hold the lock, so none is ours. */
+static void clean_staging(struct crm_store *s)
+{
+	struct strbuf dir = STRBUF_INIT, f = STRBUF_INIT;
+	DIR *d;
+	struct dirent *e;
+
+	lock_path(&dir, s, STAGING_DIR);
+	d = opendir(dir.buf);
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		strbuf_reset(&f);
+		strbuf_addf(&f, "%s/%s", dir.buf, e->d_name);
+		unlink(f.buf);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+	strbuf_release(&f);
+}
+
+/*
+ * A git lock file (index.lock, refs/heads/main.lock) left by a process
+ * that was killed would block every write forever.  We hold crm's own
+ * lock, so no crm is using it; git itself holds such a lock for
+ * milliseconds.  One older than STALE_LOCK_SECONDS is taken as left
+ * over and removed.  Returns 1 if it removed one.
+ */
+#define STALE_LOCK_SECONDS 30
+
+static int lock_exists(struct crm_store *s, const char *name)
+{
+	struct strbuf path = STRBUF_INIT;
+	int exists;
+
+	lock_path(&path, s, name);
+	exists = !access(path.buf, F_OK);
+	strbuf_release(&path);
+	return exists;
+}
+
+static int remove_stale_lock(struct crm_store *s, const char *name)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	int removed = 0;
+
+	lock_path(&path, s, name);
+	if (!lstat(path.buf, &st) &&
+	    time(NULL) - st.st_mtime > STALE_LOCK_SECONDS &&
+	    !unlink(path.buf))
+		removed = 1;
+	strbuf_release(&path);
+	if (removed)
+		git_error_clear();
+	return removed;
+}
+
 static int fsync_dir_of(const char *path)
 {
 	struct strbuf dir = STRBUF_INIT;
@@ -644,6 +735,17 @@ static int make_leading_dirs(const char *path)
  */
 int crm_write_file_atomic(const char *path, const char *data, size_t len)
 {
+	return write_file_via(NULL, path, data, len);
+}
+
+/*
+ * The temporary file goes in `tmpdir` (on the same file system) when one
+ * is given, else next to `path`: working-tree files are staged under
+ * .git so a crm killed mid-write leaves nothing for `git status` to see.
+ */
+static int write_file_via(const char *tmpdir, const char *path,
+			  const char *data, size_t len)
+{
 	struct strbuf tmp = STRBUF_INIT;
 	const char *slash = strrchr(path, '/');
 	int fd = -1, rc = CRM_ERROR;
@@ -652,7 +754,16 @@ int crm_write_file_atomic(const char *path, const char *data, size_t len)
 	if ((rc = make_leading_dirs(path)))
 		goto done;
 	rc = CRM_ERROR;
-	strbuf_add(&tmp, path, slash ? (size_t)(slash - path + 1) : 0);
+	if (tmpdir) {
+		if (mkdir(tmpdir, 0700) && errno != EEXIST) {
+			crm_error_set_errno(CRM_ERROR, "cannot create '%s'",
+					    tmpdir);
+			goto done;
+		}
+		strbuf_addf(&tmp, "%s/", tmpdir);
+	} else {
+		strbuf_add(&tmp, path, slash ? (size_t)(slash - path + 1) : 0);
+	}
 	strbuf_addf(&tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
@@ -717,6 +828,26 @@ static int remove_worktree_file(const char *path)
 }
 
 /*
+ * git holds index.lock for milliseconds while it works: wait a little
+ * for it, and remove one left by a killed process.
+ */
+static int write_index(struct crm_store *s, git_index *index)
+{
+	int attempt, err = 0;
+
+	for (attempt = 0; attempt < 200; attempt++) {
+		err = git_index_write(index);
+		if (err != GIT_ELOCKED)
+			break;
+		if (remove_stale_lock(s, "index.lock"))
+			continue;
+		git_error_clear();
+		usleep(10000);
+	}
+	return err ? crm_git_error("cannot write the index") : 0;
+}
+
+/*
  * Make the working-tree file and index entry of each path match the
  * blob in `tree` (or be absent).  Used after a commit moved the branch,
  * and by crash recovery.
@@ -751,17 +882,18 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 				    git_tree_entry_id(entry))) {
 			rc = crm_git_error("cannot read a blob");
 		} else {
-			rc = crm_write_file_atomic(full.buf,
+			rc = write_worktree_file(s, full.buf,
 					git_blob_rawcontent(blob),
 					(size_t)git_blob_rawsize(blob));
+			crash_point("worktree");
 			if (!rc && git_index_add_bypath(index, paths[i]))
 				rc = crm_git_error("cannot update the index");
 		}
 		git_blob_free(blob);
 		git_tree_entry_free(entry);
 	}
-	if (!rc && git_index_write(index))
-		rc = crm_git_error("cannot write the index");
+	if (!rc)
+		rc = write_index(s, index);
 done:
 	git_index_free(index);
 	strbuf_release(&full);
@@ -794,6 +926,37 @@ static void journal_remove(struct crm_store *s)
 	lock_path(&path, s, JOURNAL_FILE);
 	unlink(path.buf);
 	strbuf_release(&path);
+}
+
+/*
+ * The journal says a crm died mid-commit.  A git lock file made after
+ * the journal was made by that crm (it takes the branch lock and the
+ * index lock after writing the journal, and we hold crm's lock now), so
+ * it is removed at once rather than blocking writes until it is stale.
+ */
+static void remove_locks_of_dead_crm(struct crm_store *s, const char *journal,
+				     const char *branch)
+{
+	struct strbuf lock = STRBUF_INIT;
+	struct stat jst, lst;
+	const char *names[2];
+	size_t i;
+
+	if (stat(journal, &jst))
+		return;
+	names[0] = "index";
+	names[1] = branch;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		strbuf_reset(&lock);
+		lock_path(&lock, s, names[i]);
+		strbuf_addstr(&lock, ".lock");
+		if (!lstat(lock.buf, &lst) &&
+		    (lst.st_mtim.tv_sec > jst.st_mtim.tv_sec ||
+		     (lst.st_mtim.tv_sec == jst.st_mtim.tv_sec &&
+		      lst.st_mtim.tv_nsec >= jst.st_mtim.tv_nsec)))
+			unlink(lock.buf);
+	}
+	strbuf_release(&lock);
 }
 
 /*
@@ -841,6 +1004,7 @@ static int journal_recover(struct crm_store *s)
 	}
 	if ((rc = crm_store_head(s, &branch, &tip, &unborn)))
 		goto done;
+	remove_locks_of_dead_crm(s, path.buf, branch.buf);
 	if (!unborn && git_oid_equal(&tip, &journal_commit)) {
 		if (git_commit_lookup(&commit, s->repo, &tip) ||
 		    git_commit_tree(&tree, commit)) {
@@ -860,6 +1024,18 @@ done:
 	strbuf_release(&body);
 	strbuf_release(&branch);
 	return rc;
+}
+
+int crm_store_recover(struct crm_store *s)
+{
+	struct strbuf path = STRBUF_INIT;
+	int pending;
+
+	lock_path(&path, s, JOURNAL_FILE);
+	pending = !access(path.buf, F_OK);
+	strbuf_release(&path);
+	/* a crm died mid-commit: take the lock, which finishes its work */
+	return pending ? crm_store_lock(s) : 0;
 }
 
 int crm_store_lock(struct crm_store *s)
@@ -895,14 +1071,16 @@ int crm_store_lock(struct crm_store *s)
 			rc = CRM_ELOCKED;
 			break;
 		}
-		usleep(10000 + (unsigned)(rand() % 10000));
-		waited_ms += 15;
+		/* short naps: a crm write takes milliseconds */
+		usleep(2000 + (unsigned)(rand() % 3000));
+		waited_ms += 4;
 	}
 	if (rc) {
 		close(s->lock_fd);
 		s->lock_fd = -1;
 		goto done;
 	}
+	clean_staging(s);
 	rc = journal_recover(s);
 done:
 	strbuf_release(&path);
@@ -938,8 +1116,44 @@ done:
 	return rc;
 }
 
+static int update_ref(struct crm_store *s, git_reference **ref,
+		      const char *branch, const git_oid *id,
+		      const git_oid *expected, const char *message)
+{
+	if (!expected)
+		return git_reference_create(ref, s->repo, branch, id, 0,
+					    message);
+	return git_reference_create_matching(ref, s->repo, branch, id, 1,
+					     expected, message);
+}
+
+static int commit_once(struct crm_store *s, const struct crm_change *changes,
+		       size_t nchanges, const char *message);
+
+#define COMMIT_ATTEMPTS 50
+
 int crm_store_commit(struct crm_store *s, const struct crm_change *changes,
 		     size_t nchanges, const char *message)
+{
+	int attempt, rc = 0;
+
+	/*
+	 * Other crm processes wait for our lock, but a plain `git commit`
+	 * does not: if the branch moved under us, build on the new tip.
+	 */
+	for (attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+		rc = commit_once(s, changes, nchanges, message);
+		if (rc != CRM_EMODIFIED && rc != CRM_ELOCKED)
+			break;
+		/* backoff: 1, 2, 4 ... ms, then up to 64 ms, with jitter */
+		usleep((useconds_t)(1000 << (attempt < 6 ? attempt : 6)) +
+		       (useconds_t)(rand() % 2000));
+	}
+	return rc;
+}
+
+static int commit_once(struct crm_store *s, const struct crm_change *changes,
+		       size_t nchanges, const char *message)
 {
 	struct strbuf branch = STRBUF_INIT, msg = STRBUF_INIT;
 	git_signature *author = NULL, *committer = NULL;
@@ -964,6 +1178,7 @@ int crm_store_commit(struct crm_store *s, const struct crm_change *changes,
 	}
 	if ((rc = build_tree(&tree_id, s, base, changes, nchanges)))
 		goto done;
+	crash_point("objects");
 	if (base && git_oid_equal(&tree_id, git_tree_id(base))) {
 		crm_error_set(CRM_EUNCHANGED, "nothing changed");
 		rc = CRM_EUNCHANGED;
@@ -985,16 +1200,33 @@ int crm_store_commit(struct crm_store *s, const struct crm_change *changes,
 		rc = crm_git_error("cannot create the commit");
 		goto done;
 	}
+	crash_point("commit");
 	if ((rc = journal_write(s, &commit_id, changes, nchanges)))
 		goto done;
+	crash_point("journal");
 	/* compare-and-swap: fails if anyone moved the branch meanwhile */
-	if (unborn)
-		rc = git_reference_create(&ref, s->repo, branch.buf,
-					  &commit_id, 0, message);
-	else
-		rc = git_reference_create_matching(&ref, s->repo, branch.buf,
-						   &commit_id, 1, &tip,
-						   message);
+	rc = update_ref(s, &ref, branch.buf, &commit_id, unborn ? NULL : &tip,
+			message);
+	if (rc && rc != GIT_EMODIFIED && rc != GIT_EEXISTS) {
+		/* libgit2 1.5 reports a held ref lock as a plain error */
+		struct strbuf name = STRBUF_INIT;
+
+		strbuf_addf(&name, "%s.lock", branch.buf);
+		if (remove_stale_lock(s, name.buf))
+			rc = update_ref(s, &ref, branch.buf, &commit_id,
+					unborn ? NULL : &tip, message);
+		else if (lock_exists(s, name.buf)) {
+			/* git is committing: try again, a little later */
+			crm_error_set(CRM_ELOCKED, "'%s%s' is held by another "
+				      "program (git?); if none is running, "
+				      "remove it", s->gitdir, name.buf);
+			strbuf_release(&name);
+			journal_remove(s);
+			rc = CRM_ELOCKED;
+			goto done;
+		}
+		strbuf_release(&name);
+	}
 	if (rc) {
 		if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
 			crm_error_set(CRM_EMODIFIED,
@@ -1006,11 +1238,13 @@ int crm_store_commit(struct crm_store *s, const struct crm_change *changes,
 		journal_remove(s);
 		goto done;
 	}
+	crash_point("ref");
 	paths = xcalloc(nchanges ? nchanges : 1, sizeof(*paths));
 	for (i = 0; i < nchanges; i++)
 		paths[i] = changes[i].path;
 	if ((rc = sync_worktree(s, tree, paths, nchanges)))
 		goto done;	/* the journal stays: the next crm finishes */
+	crash_point("index");
 	journal_remove(s);
 done:
 	free(paths);

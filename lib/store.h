@@ -44,6 +44,13 @@ const char *crm_store_gitdir(const struct crm_store *s);
  */
 int crm_store_lock(struct crm_store *s);
 
+/*
+ * If a crm was killed in the middle of a commit, finish its work now
+ * (the working tree and index catch up with the branch).  Cheap when
+ * there is nothing to do; every command calls it.
+ */
+int crm_store_recover(struct crm_store *s);
+
 /* customers/<shard>/<id>.yml, the shard being the first two hex digits
  * of the git blob id of `id` (`printf %s id | git hash-object --stdin`). */
 void crm_store_record_path(struct strbuf *out, const char *id);

@@ -94,6 +94,17 @@ test_must_fail() {
 	return 0
 }
 
+# The command must be killed by a signal (a crash test's deliberate kill).
+test_must_fail_signal() {
+	"$@"
+	status=$?
+	if [ $status -le 128 ]; then
+		echo "test_must_fail_signal: '$*' exited $status, not by a signal" >&2
+		return 1
+	fi
+	return 0
+}
+
 test_cmp() {
 	diff -u "$1" "$2"
 }
