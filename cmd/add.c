@@ -104,12 +104,23 @@ static int apply_sets(struct crm_record *r)
 			rc = crm_field_validate(crm_field_canonical(key), eq + 1);
 		else
 			rc = crm_field_validate(key, eq + 1);
-		if (!rc) {
-			if (crm_field_is_list(crm_field_canonical(key)))
-				crm_record_list_add(r, crm_field_canonical(key),
-						    eq + 1);
-			else
-				crm_record_set(r, key, eq + 1);
+		if (!rc && crm_field_is_list(crm_field_canonical(key))) {
+			crm_record_list_add(r, crm_field_canonical(key), eq + 1);
+		} else if (!rc) {
+			/* address.city=Paris nests, as with crm set */
+			const char *leaf;
+			struct crm_node *parent = crm_record_parent(r, key, 1,
+								    &leaf);
+
+			if (!parent) {
+				crm_error_set(CRM_EINVALID, "--set: '%s': a part "
+					      "of it is not a map", key);
+				rc = CRM_EINVALID;
+			} else if (parent == r->root) {
+				crm_record_set(r, leaf, eq + 1);
+			} else {
+				crm_map_set(parent, leaf, crm_node_new_str(eq + 1));
+			}
 		}
 		free(key);
 		if (rc)

@@ -222,9 +222,12 @@ int cmd_log(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_deal(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_followup(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_date(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_import(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_export(int argc, char **argv, struct crm_ctx *ctx);
 
 extern const struct cmd_spec spec_init, spec_add, spec_show, spec_list,
 	spec_set, spec_edit, spec_rm, spec_path, spec_history, spec_undo,
-	spec_git, spec_log, spec_deal, spec_followup, spec_date;
+	spec_git, spec_log, spec_deal, spec_followup, spec_date, spec_import,
+	spec_export;
 
 #endif

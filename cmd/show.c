@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "../lib/entries.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "../lib/yaml.h"
@@ -106,18 +107,6 @@ static void show_notes(struct strbuf *out, const struct crm_record *r,
 	}
 }
 
-static int entry_open(const struct crm_node *e, const char *closed_key,
-		      const char *closed_value)
-{
-	const char *v = crm_map_get_str(e, closed_key);
-
-	if (!v)
-		return 1;
-	if (closed_value)
-		return strcmp(v, closed_value) != 0;
-	return 0;
-}
-
 static void show_deals(struct strbuf *out, const struct crm_record *r,
 		       struct crm_ctx *ctx)
 {
@@ -131,7 +120,7 @@ static void show_deals(struct strbuf *out, const struct crm_record *r,
 		const char *close = crm_map_get_str(d, "close");
 		const char *cur = crm_map_get_str(d, "currency");
 
-		if (!entry_open(d, "closed", NULL))
+		if (!crm_deal_is_open(d))
 			continue;
 		if (!open++)
 			strbuf_addf(out, "\n%sOpen deals%s\n",
@@ -158,9 +147,7 @@ static void show_followups(struct strbuf *out, const struct crm_record *r,
 
 	for (i = 0; fs && i < fs->nitems; i++) {
 		const struct crm_node *f = fs->items[i];
-		const char *done = crm_map_get_str(f, "done");
-
-		if (done && strcmp(done, "false"))
+		if (!crm_followup_is_open(f))
 			continue;
 		if (!open++)
 			strbuf_addf(out, "\n%sFollow-ups%s\n",

@@ -22,7 +22,7 @@ _crm()
 			esac
 		else
 			case "$w" in
-			-C|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--type|-t|--at|--since|--until|--by|--count|-n|--value|--currency|--stage|--close|--probability|--title|--due|-d|--every) i=$((i+1)) ;;
+			-C|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--type|-t|--at|--since|--until|--by|--count|-n|--value|--currency|--stage|--close|--probability|--title|--due|-d|--every|--map|-m|--on-duplicate|--delimiter|-d|--output|-o|--person) i=$((i+1)) ;;
 			-*) ;;
 			*) [ $npos -eq 0 ] && first="$w"; npos=$((npos+1)) ;;
 			esac
@@ -33,7 +33,7 @@ _crm()
 		case "$prev" in
 		-C) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "init add show list set edit rm path history undo log deal followup date git ls -C --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "init add show list set edit rm path history undo log deal followup import export date git ls -C --help --version" -- "$cur"))
 		return
 	fi
 	[ "$cmd" = ls ] && cmd=list
@@ -310,6 +310,34 @@ _crm()
 			*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
 			esac
 			;;
+		esac
+		;;
+	import)
+		case "$prev" in
+		--map|-m) COMPREPLY=(); return ;;
+		--on-duplicate) COMPREPLY=($(compgen -W "update skip new" -- "$cur")); return ;;
+		--delimiter|-d) COMPREPLY=(); return ;;
+		--tag|-t) COMPREPLY=($(compgen -W "$(_crm_values tags)" -- "$cur")); return ;;
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--map --dry-run --on-duplicate --delimiter --tag --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		*) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		esac
+		;;
+	export)
+		case "$prev" in
+		--format|-f) COMPREPLY=($(compgen -W "csv json vcard ics" -- "$cur")); return ;;
+		--output|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--person) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")); return ;;
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--format --excel --raw --output --person --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		0) COMPREPLY=($(compgen -W "(null)" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
 		esac
 		;;
 	date)

@@ -1,6 +1,7 @@
 /*
  * CSV and ICS export of customers.  See export.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -205,48 +206,77 @@ static void cell_text(struct strbuf *out, const struct crm_node *v,
 	}
 }
 
+void crm_export_csv_begin(struct crm_export_csv *x, struct strbuf *out,
+			  const char *const *custom, size_t ncustom,
+			  unsigned flags)
+{
+	size_t i, nfixed = ARRAY_SIZE(csv_fields);
+
+	memset(x, 0, sizeof(*x));
+	x->flags = flags;
+	x->ncolumns = nfixed + ncustom;
+	x->columns = xcalloc(x->ncolumns, sizeof(*x->columns));
+	for (i = 0; i < nfixed; i++)
+		x->columns[i] = xstrdup(csv_fields[i]);
+	for (i = 0; i < ncustom; i++)
+		x->columns[nfixed + i] = xstrdup(custom[i]);
+	if (flags & CRM_EXPORT_BOM)
+		strbuf_addstr(out, "\xef\xbb\xbf");
+	crm_csv_write_row(out, (const char *const *)x->columns, x->ncolumns,
+			  1, 0);
+}
+
+void crm_export_csv_record(struct crm_export_csv *x, struct strbuf *out,
+			   const struct crm_node *record)
+{
+	size_t nfixed = ARRAY_SIZE(csv_fields), j;
+	struct strbuf *cells = xcalloc(x->ncolumns, sizeof(*cells));
+	const char **texts = xcalloc(x->ncolumns, sizeof(*texts));
+
+	for (j = 0; j < x->ncolumns; j++) {
+		strbuf_init(&cells[j]);
+		cell_text(&cells[j], crm_map_get(record, x->columns[j]),
+			  x->columns[j], j >= nfixed);
+		texts[j] = cells[j].buf;
+	}
+	crm_csv_write_row(out, texts, x->ncolumns, 1,
+			  !!(x->flags & CRM_EXPORT_NEUTRALISE));
+	for (j = 0; j < x->ncolumns; j++)
+		strbuf_release(&cells[j]);
+	free(cells);
+	free(texts);
+}
+
+void crm_export_csv_end(struct crm_export_csv *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ncolumns; i++)
+		free(x->columns[i]);
+	free(x->columns);
+	memset(x, 0, sizeof(*x));
+}
+
 void crm_export_csv_customers(struct strbuf *out,
 			      struct crm_node *const *records, size_t n,
 			      unsigned flags)
 {
-	struct names columns = { NULL, 0, 0 };
-	struct strbuf *cells = NULL;
-	const char **texts = NULL;
-	size_t i, j, nfixed = ARRAY_SIZE(csv_fields);
+	struct names custom = { NULL, 0, 0 };
+	struct crm_export_csv x;
+	size_t i, j;
 
-	for (i = 0; i < nfixed; i++)
-		names_add(&columns, csv_fields[i]);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < crm_map_len(records[i]); j++) {
 			const char *key = crm_map_key(records[i], j);
 
 			if (!crm_field_is_known(key))
-				names_add(&columns, key);
+				names_add(&custom, key);
 		}
-	if (flags & CRM_EXPORT_BOM)
-		strbuf_addstr(out, "\xef\xbb\xbf");
-	crm_csv_write_row(out, columns.v, columns.n, 1, 0);
-
-	cells = xcalloc(columns.n, sizeof(*cells));
-	texts = xcalloc(columns.n, sizeof(*texts));
-	for (j = 0; j < columns.n; j++)
-		strbuf_init(&cells[j]);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < columns.n; j++) {
-			strbuf_reset(&cells[j]);
-			cell_text(&cells[j], crm_map_get(records[i],
-							 columns.v[j]),
-				  columns.v[j], j >= nfixed);
-			texts[j] = cells[j].buf;
-		}
-		crm_csv_write_row(out, texts, columns.n, 1,
-				  !!(flags & CRM_EXPORT_NEUTRALISE));
-	}
-	for (j = 0; j < columns.n; j++)
-		strbuf_release(&cells[j]);
-	free(cells);
-	free(texts);
-	free(columns.v);
+	crm_export_csv_begin(&x, out, custom.v, custom.n, flags);
+	for (i = 0; i < n; i++)
+		crm_export_csv_record(&x, out, records[i]);
+	crm_export_csv_end(&x);
+	free(custom.v);
 }
 
 /* ---- ICS ---- */
@@ -331,89 +361,105 @@ static const char *entry_id(const struct crm_node *entry)
 	return id && *id ? id : NULL;
 }
 
-size_t crm_export_ics(struct strbuf *out, struct crm_node *const *records,
-		      size_t n, const char *prodid, time_t now)
+void crm_export_ics_begin(struct crm_export_ics *x, struct strbuf *out,
+			  const char *prodid, time_t now)
 {
-	struct strbuf summary = STRBUF_INIT, desc = STRBUF_INIT;
-	char stamp[32] = "19700101T000000Z";
 	struct tm tm;
-	size_t i, j, events = 0;
 
+	memset(x, 0, sizeof(*x));
+	snprintf(x->stamp, sizeof(x->stamp), "19700101T000000Z");
 	if (gmtime_r(&now, &tm))
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		strftime(x->stamp, sizeof(x->stamp), "%Y%m%dT%H%M%SZ", &tm);
 	ics_raw(out, "BEGIN:VCALENDAR");
 	ics_raw(out, "VERSION:2.0");
 	ics_prop(out, "PRODID", prodid);
 	ics_raw(out, "CALSCALE:GREGORIAN");
 	ics_raw(out, "METHOD:PUBLISH");
-	for (i = 0; i < n; i++) {
-		const struct crm_node *r = records[i];
-		const char *id = crm_map_get_str(r, "id");
-		const char *name = crm_map_get_str(r, "name");
-		const struct crm_node *seq;
+}
 
-		if (!id)
+void crm_export_ics_record(struct crm_export_ics *x, struct strbuf *out,
+			   const struct crm_node *r)
+{
+	struct strbuf summary = STRBUF_INIT, desc = STRBUF_INIT;
+	const char *id = crm_map_get_str(r, "id");
+	const char *name = crm_map_get_str(r, "name");
+	const char *stamp = x->stamp;
+	const struct crm_node *seq;
+	size_t j;
+
+	if (!id)
+		return;
+	if (!name)
+		name = id;
+	seq = crm_map_get(r, "followups");
+	for (j = 0; seq && seq->kind == CRM_NODE_SEQ && j < seq->nitems; j++) {
+		const struct crm_node *f = seq->items[j];
+		const char *text = crm_map_get_str(f, "text");
+		const char *due = crm_map_get_str(f, "due");
+		struct ics_event e = { "followup", id, entry_id(f),
+				       NULL, NULL, { 0, 0, 0 } };
+
+		if (f->kind != CRM_NODE_MAP || !e.entry || !due ||
+		    !crm_followup_is_open(f) ||
+		    crm_date_from_iso(&e.day, due))
 			continue;
-		if (!name)
-			name = id;
-		seq = crm_map_get(r, "followups");
-		for (j = 0; seq && seq->kind == CRM_NODE_SEQ &&
-			    j < seq->nitems; j++) {
-			const struct crm_node *f = seq->items[j];
-			const char *text = crm_map_get_str(f, "text");
-			const char *due = crm_map_get_str(f, "due");
-			struct ics_event e = { "followup", id, entry_id(f),
-					       NULL, NULL, { 0, 0, 0 } };
-
-			if (f->kind != CRM_NODE_MAP || !e.entry || !due ||
-			    !crm_followup_is_open(f) ||
-			    crm_date_from_iso(&e.day, due))
-				continue;
-			strbuf_reset(&summary);
-			one_line(&summary, text && *text ? text : "Follow-up");
-			strbuf_addf(&summary, " \xe2\x80\x94 %s", name);
-			e.summary = summary.buf;
-			/* the whole text where the summary had to join lines */
-			e.description = text && strchr(text, '\n') ? text : NULL;
-			ics_event(out, &e, stamp);
-			events++;
-		}
-		seq = crm_map_get(r, "deals");
-		for (j = 0; seq && seq->kind == CRM_NODE_SEQ &&
-			    j < seq->nitems; j++) {
-			const struct crm_node *d = seq->items[j];
-			const char *title = crm_map_get_str(d, "title");
-			const char *close = crm_map_get_str(d, "close");
-			const char *stage = crm_map_get_str(d, "stage");
-			const char *value = crm_map_get_str(d, "value");
-			const char *currency = crm_map_get_str(d, "currency");
-			struct ics_event e = { "deal", id, entry_id(d), NULL,
-					       NULL, { 0, 0, 0 } };
-
-			if (d->kind != CRM_NODE_MAP || !e.entry || !close ||
-			    !crm_deal_is_open(d) ||
-			    crm_date_from_iso(&e.day, close))
-				continue;
-			strbuf_reset(&summary);
-			strbuf_addstr(&summary, "Close: ");
-			one_line(&summary, title && *title ? title : e.entry);
-			strbuf_addf(&summary, " \xe2\x80\x94 %s", name);
-			e.summary = summary.buf;
-			strbuf_reset(&desc);
-			if (stage)
-				strbuf_addf(&desc, "Stage: %s", stage);
-			if (value)
-				strbuf_addf(&desc, "%sValue: %s%s%s",
-					    desc.len ? "\n" : "", value,
-					    currency ? " " : "",
-					    currency ? currency : "");
-			e.description = desc.len ? desc.buf : NULL;
-			ics_event(out, &e, stamp);
-			events++;
-		}
+		strbuf_reset(&summary);
+		one_line(&summary, text && *text ? text : "Follow-up");
+		strbuf_addf(&summary, " \xe2\x80\x94 %s", name);
+		e.summary = summary.buf;
+		/* the whole text where the summary had to join lines */
+		e.description = text && strchr(text, '\n') ? text : NULL;
+		ics_event(out, &e, stamp);
+		x->events++;
 	}
-	ics_raw(out, "END:VCALENDAR");
+	seq = crm_map_get(r, "deals");
+	for (j = 0; seq && seq->kind == CRM_NODE_SEQ && j < seq->nitems; j++) {
+		const struct crm_node *d = seq->items[j];
+		const char *title = crm_map_get_str(d, "title");
+		const char *close = crm_map_get_str(d, "close");
+		const char *stage = crm_map_get_str(d, "stage");
+		const char *value = crm_map_get_str(d, "value");
+		const char *currency = crm_map_get_str(d, "currency");
+		struct ics_event e = { "deal", id, entry_id(d), NULL,
+				       NULL, { 0, 0, 0 } };
+
+		if (d->kind != CRM_NODE_MAP || !e.entry || !close ||
+		    !crm_deal_is_open(d) || crm_date_from_iso(&e.day, close))
+			continue;
+		strbuf_reset(&summary);
+		strbuf_addstr(&summary, "Close: ");
+		one_line(&summary, title && *title ? title : e.entry);
+		strbuf_addf(&summary, " \xe2\x80\x94 %s", name);
+		e.summary = summary.buf;
+		strbuf_reset(&desc);
+		if (stage)
+			strbuf_addf(&desc, "Stage: %s", stage);
+		if (value)
+			strbuf_addf(&desc, "%sValue: %s%s%s",
+				    desc.len ? "\n" : "", value,
+				    currency ? " " : "", currency ? currency : "");
+		e.description = desc.len ? desc.buf : NULL;
+		ics_event(out, &e, stamp);
+		x->events++;
+	}
 	strbuf_release(&summary);
 	strbuf_release(&desc);
-	return events;
+}
+
+size_t crm_export_ics_end(struct crm_export_ics *x, struct strbuf *out)
+{
+	ics_raw(out, "END:VCALENDAR");
+	return x->events;
+}
+
+size_t crm_export_ics(struct strbuf *out, struct crm_node *const *records,
+		      size_t n, const char *prodid, time_t now)
+{
+	struct crm_export_ics x;
+	size_t i;
+
+	crm_export_ics_begin(&x, out, prodid, now);
+	for (i = 0; i < n; i++)
+		crm_export_ics_record(&x, out, records[i]);
+	return crm_export_ics_end(&x, out);
 }

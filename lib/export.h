@@ -25,10 +25,10 @@ enum crm_export_flags {
  * RFC 4180 quoting, a header row.
  *
  * Columns: id, name, kind, company, emails, phones, tags, owner,
- * created, notes, then every custom field found in any record, in the
- * order they are first met going through the records (fields a tool
- * imported together stay together; sort the records for a stable
- * column order).  log, deals and followups are not customer columns:
+ * created, notes, then the custom fields: crm_export_csv_customers
+ * takes them in the order first met going through the records; the
+ * streaming form below takes them as given (crm export sorts them by
+ * name).  log, deals and followups are not customer columns:
  * `crm export deals|log|followups` writes them.
  *
  * Lists (emails, phones, tags) are joined with ", " in one cell: a comma
@@ -57,6 +57,22 @@ void crm_export_csv_customers(struct strbuf *out,
 			      unsigned flags);
 
 /*
+ * The same, a record at a time, so a store of any size is exported in
+ * bounded memory: the custom columns are named up front.
+ */
+struct crm_export_csv {
+	char **columns;
+	size_t ncolumns;
+	unsigned flags;
+};
+void crm_export_csv_begin(struct crm_export_csv *x, struct strbuf *out,
+			  const char *const *custom, size_t ncustom,
+			  unsigned flags);
+void crm_export_csv_record(struct crm_export_csv *x, struct strbuf *out,
+			   const struct crm_node *record);
+void crm_export_csv_end(struct crm_export_csv *x);
+
+/*
  * An RFC 5545 calendar: one all-day event per open follow-up (SUMMARY
  * "<text> — <name>", on its due date; a text of several lines is joined
  * into one for the summary and given whole as DESCRIPTION) and per open
@@ -73,6 +89,17 @@ void crm_export_csv_customers(struct strbuf *out,
  */
 size_t crm_export_ics(struct strbuf *out, struct crm_node *const *records,
 		      size_t n, const char *prodid, time_t now);
+
+/* The same, a record at a time. */
+struct crm_export_ics {
+	char stamp[32];
+	size_t events;
+};
+void crm_export_ics_begin(struct crm_export_ics *x, struct strbuf *out,
+			  const char *prodid, time_t now);
+void crm_export_ics_record(struct crm_export_ics *x, struct strbuf *out,
+			   const struct crm_node *record);
+size_t crm_export_ics_end(struct crm_export_ics *x, struct strbuf *out);
 
 /*
  * A node as one line of flow YAML: "[a, b]", "{city: Paris}", a plain

@@ -92,6 +92,14 @@ struct crm_change {
 int crm_store_commit(struct crm_store *s, const struct crm_change *changes,
 		     size_t nchanges, const char *message);
 
+enum crm_commit_flags {
+	/* many records at once: objects go in one pack, files are synced
+	 * together (crm import) */
+	CRM_COMMIT_BULK = 1 << 0,
+};
+int crm_store_commit_ext(struct crm_store *s, const struct crm_change *changes,
+			 size_t nchanges, const char *message, unsigned flags);
+
 /* Identity for commits and for log entries ("by"), from git config. */
 int crm_store_identity(struct crm_store *s, struct strbuf *name,
 		       struct strbuf *email);

@@ -15,6 +15,7 @@
 #include "record.h"
 #include "text.h"
 #include "util.h"
+#include "slug.h"
 #include "vcard.h"
 #include "yaml.h"
 
@@ -773,6 +774,9 @@ static int finish_card(struct card *c, const char *file)
 	}
 	if (c->uid && (rc = set_field(c, "uid", c->uid)))
 		goto fail;
+	/* a card crm wrote names its record: the importer keeps that id */
+	if (c->crm_id && crm_id_valid(c->crm_id))
+		crm_map_set_at(c->root, "id", crm_node_new_str(c->crm_id), 0);
 	c->root->line = c->line;
 	goto done;
 fail:

@@ -1,0 +1,572 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../lib/clock.h"
+#include "../lib/csv.h"
+#include "../lib/error.h"
+#include "../lib/import.h"
+#include "../lib/pool.h"
+#include "../lib/slug.h"
+#include "../lib/strmap.h"
+#include "../lib/util.h"
+#include "../lib/vcard.h"
+
+static const char *const usage[] = {
+	"crm import [--map <column>=<field>]... [--dry-run] [--on-duplicate <mode>] [--delimiter <char>] [--tag <tag>]... <file>",
+	NULL,
+};
+
+static struct strlist maps, tags;
+static const char *on_duplicate, *delimiter;
+static int dry_run;
+
+static const struct cmd_option options[] = {
+	{ 'm', "map", OPT_LIST, &maps, "<column>=<field>", "read <column> as <field> ('-' skips it; repeatable)", 0, NULL },
+	{ 'n', "dry-run", OPT_FLAG, &dry_run, NULL, "show what would be added, updated and skipped; change nothing", 0, NULL },
+	{ 0, "on-duplicate", OPT_STRING, &on_duplicate, "<mode>", "a row matching a customer: update (default), skip or new", COMPLETE_WORDS, "update skip new" },
+	{ 'd', "delimiter", OPT_STRING, &delimiter, "<char>", "the CSV delimiter (default: detected: , ; or tab)", 0, NULL },
+	{ 't', "tag", OPT_LIST, &tags, "<tag>", "tag every imported customer (repeatable)", COMPLETE_TAG, NULL },
+	OPT_END_MARK,
+};
+
+static const enum opt_complete args_complete[] = { COMPLETE_FILE, COMPLETE_NONE };
+
+const struct cmd_spec spec_import = { "import", usage, options, args_complete,
+				      0, NULL };
+
+enum dup_mode { DUP_UPDATE, DUP_SKIP, DUP_NEW };
+
+/* A customer the import adds or changes, after merging its rows. */
+struct item {
+	struct crm_node *root;		/* new: the fields; update: the record */
+	const char *id;			/* update: the existing id */
+	const char *path;		/* update: its file */
+	const char *want_id;		/* crm's own export: the id it had */
+	const char *created;
+	size_t line;			/* the first row */
+	int update;
+	int changed;
+};
+
+struct import {
+	const char *file;
+	enum dup_mode dup;
+	struct item *items;
+	size_t nitems, alloc;
+	struct crm_strmap item_keys;	/* key -> item */
+	/* the store as it was: keys and ids -> existing customer */
+	struct crm_strmap existing_keys, existing_ids, existing_item;
+	struct crm_pool pool;
+	const char **ex_ids, **ex_paths;
+	size_t nexisting, ex_alloc;
+	size_t skipped;
+	struct strbuf report;		/* --dry-run lines */
+};
+
+static int read_file(struct strbuf *out, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0) {
+		crm_error_set_errno(CRM_ERROR, "cannot open '%s'", path);
+		return CRM_ERROR;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		strbuf_add(out, buf, (size_t)n);
+		if (out->len > CRM_CSV_MAX_FILE) {
+			close(fd);
+			crm_error_set(CRM_EINVALID, "%s: larger than %lu MiB",
+				      path, (unsigned long)(CRM_CSV_MAX_FILE >> 20));
+			return CRM_EINVALID;
+		}
+	}
+	close(fd);
+	if (n < 0) {
+		crm_error_set_errno(CRM_ERROR, "cannot read '%s'", path);
+		return CRM_ERROR;
+	}
+	return 0;
+}
+
+static int existing_record(const char *id, const char *path,
+			   const struct crm_node *summary, void *data)
+{
+	struct import *im = data;
+	struct crm_import_keys keys = { NULL, 0, 0 };
+	size_t i, at = im->nexisting;
+
+	ALLOC_GROW(im->ex_ids, im->nexisting + 1, im->ex_alloc);
+	im->ex_paths = xrealloc(im->ex_paths,
+				im->ex_alloc * sizeof(*im->ex_paths));
+	im->ex_ids[at] = crm_pool_strdup(&im->pool, id);
+	im->ex_paths[at] = crm_pool_strdup(&im->pool, path);
+	im->nexisting++;
+	crm_strmap_put(&im->existing_ids, id, at);
+	crm_import_keys(&keys, summary);
+	for (i = 0; i < keys.n; i++)
+		crm_strmap_put(&im->existing_keys, keys.items[i], at);
+	crm_import_keys_release(&keys);
+	return 0;
+}
+
+static struct item *new_item(struct import *im)
+{
+	struct item *it;
+
+	ALLOC_GROW(im->items, im->nitems + 1, im->alloc);
+	it = &im->items[im->nitems++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+static void remember_keys(struct import *im, const struct crm_node *rec,
+			  size_t item)
+{
+	struct crm_import_keys keys = { NULL, 0, 0 };
+	size_t i;
+
+	crm_import_keys(&keys, rec);
+	for (i = 0; i < keys.n; i++)
+		crm_strmap_put(&im->item_keys, keys.items[i], item);
+	crm_import_keys_release(&keys);
+}
+
+/* The first key of `rec` found in `map`. */
+static int lookup_keys(const struct crm_strmap *map, const struct crm_node *rec,
+		       size_t *at)
+{
+	struct crm_import_keys keys = { NULL, 0, 0 };
+	size_t i;
+	int found = 0;
+
+	crm_import_keys(&keys, rec);
+	for (i = 0; i < keys.n && !found; i++)
+		found = crm_strmap_get(map, keys.items[i], at);
+	crm_import_keys_release(&keys);
+	return found;
+}
+
+/*
+ * One row: merged into an earlier row of the file for the same person,
+ * into the existing customer it matches, or a customer of its own.
+ */
+static int take_row(struct import *im, struct crm_ctx *ctx,
+		    struct crm_node *rec, const char *row_id,
+		    const char *created, size_t line)
+{
+	size_t at, ex;
+	int found_existing;
+
+	if (lookup_keys(&im->item_keys, rec, &at)) {
+		struct item *it = &im->items[at];
+
+		if (crm_import_merge_into(it->root, rec, im->file, line) > 0)
+			it->changed = 1;
+		remember_keys(im, rec, at);
+		crm_node_free(rec);
+		return 0;
+	}
+	found_existing = (row_id && crm_strmap_get(&im->existing_ids, row_id,
+						   &ex)) ||
+			 lookup_keys(&im->existing_keys, rec, &ex);
+	if (found_existing && im->dup == DUP_SKIP) {
+		im->skipped++;
+		if (dry_run)
+			strbuf_addf(&im->report, "skip    %s:%zu (matches %s)\n",
+				    im->file, line, im->ex_ids[ex]);
+		crm_node_free(rec);
+		return 0;
+	}
+	if (found_existing && im->dup == DUP_UPDATE) {
+		struct item *it;
+
+		if (!crm_strmap_get(&im->existing_item, im->ex_ids[ex], &at)) {
+			struct crm_record *r;
+
+			if (record_load(&r, ctx, im->ex_ids[ex], im->ex_paths[ex]))
+				return CRM_EPARSE;
+			it = new_item(im);
+			at = im->nitems - 1;
+			it->update = 1;
+			it->id = im->ex_ids[ex];
+			it->path = im->ex_paths[ex];
+			it->root = r->root;
+			it->line = line;
+			r->root = NULL;
+			crm_record_free(r);
+			crm_strmap_put(&im->existing_item, it->id, at);
+		}
+		it = &im->items[at];
+		if (crm_import_merge_into(it->root, rec, im->file, line) > 0)
+			it->changed = 1;
+		remember_keys(im, rec, at);
+		crm_node_free(rec);
+		return 0;
+	}
+	{
+		struct item *it = new_item(im);
+
+		it->root = rec;
+		it->line = line;
+		it->changed = 1;
+		it->want_id = row_id ? crm_pool_strdup(&im->pool, row_id) : NULL;
+		it->created = created ? crm_pool_strdup(&im->pool, created) : NULL;
+		remember_keys(im, rec, im->nitems - 1);
+	}
+	return 0;
+}
+
+static void progress(const char *what, size_t done, size_t total)
+{
+	if (total < 2000 || !isatty(2) || (done % 1000 && done != total))
+		return;
+	fprintf(stderr, "\rcrm: %s %zu/%zu%s", what, done, total,
+		done == total ? "\n" : "");
+}
+
+static int read_csv(struct import *im, struct crm_ctx *ctx,
+		    const struct strbuf *buf)
+{
+	struct crm_csv_options opt;
+	struct crm_csv_table table;
+	struct crm_import_plan plan;
+	size_t i;
+	int rc, have_plan = 0;
+
+	memset(&opt, 0, sizeof(opt));
+	memset(&table, 0, sizeof(table));
+	if (delimiter) {
+		if (!strcmp(delimiter, "tab") || !strcmp(delimiter, "\\t"))
+			opt.delimiter = '\t';
+		else if (strlen(delimiter) == 1)
+			opt.delimiter = (unsigned char)delimiter[0];
+		else {
+			crm_error_set(CRM_EINVALID, "--delimiter '%s' is not one "
+				      "character (or 'tab')", delimiter);
+			return CRM_EINVALID;
+		}
+	}
+	opt.known_header = crm_import_header_known;
+	if ((rc = crm_csv_read(&table, buf->buf, buf->len, &opt, im->file)))
+		goto done;
+	if ((rc = crm_import_plan(&plan, (const char *const *)table.header.cells,
+				  table.ncols, maps.items, maps.n)))
+		goto done;
+	have_plan = 1;
+	if (dry_run)
+		strbuf_addf(&im->report, "%s: %s layout, %zu rows%s%s\n",
+			    im->file, crm_import_layout_name(plan.layout),
+			    table.nrows, table.converted_from ?
+			    ", converted from " : "",
+			    table.converted_from ? table.converted_from : "");
+	for (i = 0; i < table.nrows; i++) {
+		const struct crm_csv_row *row = &table.rows[i];
+		const char *const *cells = (const char *const *)row->cells;
+		struct crm_node *rec = NULL;
+
+		if ((rc = crm_import_row(&rec, &plan, cells, table.ncols,
+					 im->file, row->line)))
+			goto done;
+		if ((rc = take_row(im, ctx, rec,
+				   crm_import_row_id(&plan, cells, table.ncols),
+				   crm_import_row_created(&plan, cells,
+							  table.ncols),
+				   row->line)))
+			goto done;
+		progress("reading rows", i + 1, table.nrows);
+	}
+done:
+	if (have_plan)
+		crm_import_plan_release(&plan);
+	crm_csv_table_release(&table);
+	return rc;
+}
+
+static int read_vcards(struct import *im, struct crm_ctx *ctx,
+		       const struct strbuf *buf)
+{
+	struct crm_node **cards = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = crm_vcard_read(&cards, &n, buf->buf, buf->len, im->file)))
+		return rc;
+	for (i = 0; i < n && !rc; i++) {
+		struct crm_node *rec = cards[i];
+		const char *id = crm_map_get_str(rec, "id");
+		char *row_id = id ? xstrdup(id) : NULL;
+
+		cards[i] = NULL;
+		/* a card crm wrote carries its id: keep it */
+		crm_map_remove(rec, "id");
+		rc = take_row(im, ctx, rec, row_id, NULL,
+			      rec->line ? rec->line : i + 1);
+		free(row_id);
+	}
+	crm_vcard_records_free(cards, n);
+	return rc;
+}
+
+static int is_vcard(const char *file, const struct strbuf *buf)
+{
+	const char *p = buf->buf;
+	size_t n = strlen(file);
+
+	if ((n > 4 && !strcasecmp(file + n - 4, ".vcf")) ||
+	    (n > 6 && !strcasecmp(file + n - 6, ".vcard")))
+		return 1;
+	if (buf->len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	while (*p == ' ' || *p == '\r' || *p == '\n' || *p == '\t')
+		p++;
+	return !strncasecmp(p, "BEGIN:VCARD", 11);
+}
+
+/* Give a new item its id, path and created time: a record ready to write. */
+static int finish_new(struct crm_record **out, struct import *im,
+		      struct item *it, struct crm_strmap *taken,
+		      const char *now, const char *user)
+{
+	struct strbuf base = STRBUF_INIT, id = STRBUF_INIT, path = STRBUF_INIT;
+	const char *name = crm_map_get_str(it->root, "name");
+	struct crm_record *r;
+	size_t i, dummy;
+	int n;
+
+	if (it->want_id && crm_id_valid(it->want_id))
+		strbuf_addstr(&base, it->want_id);
+	else
+		crm_slug(&base, name ? name : "");
+	for (n = 1;; n++) {
+		strbuf_reset(&id);
+		strbuf_addstr(&id, base.buf);
+		if (n > 1)
+			strbuf_addf(&id, "-%d", n);
+		if (!crm_strmap_get(&im->existing_ids, id.buf, &dummy) &&
+		    !crm_strmap_get(taken, id.buf, &dummy))
+			break;
+	}
+	crm_strmap_put(taken, id.buf, 0);
+	crm_store_record_path(&path, id.buf);
+	r = crm_record_new(id.buf, path.buf, name ? name : id.buf,
+			   it->created ? it->created : now);
+	for (i = 0; i < crm_map_len(it->root); i++) {
+		const char *key = crm_map_key(it->root, i);
+
+		if (strcmp(key, "name"))
+			crm_record_set_node(r, key,
+					    crm_node_dup(crm_map_value(it->root, i)));
+	}
+	if (!crm_record_get(r, "owner") && user && *user)
+		crm_record_set(r, "owner", user);
+	*out = r;
+	strbuf_release(&base);
+	strbuf_release(&id);
+	strbuf_release(&path);
+	return 0;
+}
+
+static int add_tags(struct crm_record *r)
+{
+	size_t i;
+	int changed = 0, rc;
+
+	for (i = 0; i < tags.n; i++) {
+		if ((rc = crm_field_validate("tags", tags.items[i])))
+			return rc;
+		changed |= crm_record_list_add(r, "tags", tags.items[i]);
+	}
+	return changed;
+}
+
+struct outcome {
+	struct crm_change *changes;
+	struct strbuf *data;
+	size_t n;
+	size_t added, updated, unchanged;
+};
+
+static int build_changes(struct outcome *o, struct import *im,
+			 struct crm_ctx *ctx)
+{
+	struct crm_strmap taken = { NULL, NULL, 0, 0 };
+	struct strbuf user = STRBUF_INIT;
+	char now[CRM_MOMENT_MAX];
+	time_t t;
+	size_t i;
+	int offset, rc = 0;
+
+	if ((rc = crm_now(&t, &offset)))
+		return rc;
+	crm_format_moment(now, t, offset);
+	crm_store_user(ctx->store, &user);
+	o->changes = xcalloc(im->nitems ? im->nitems : 1, sizeof(*o->changes));
+	o->data = xcalloc(im->nitems ? im->nitems : 1, sizeof(*o->data));
+	for (i = 0; i < im->nitems && !rc; i++) {
+		struct item *it = &im->items[i];
+		struct crm_record *r = NULL;
+		int tagged;
+
+		if (it->update) {
+			r = xcalloc(1, sizeof(*r));
+			r->id = xstrdup(it->id);
+			r->path = xstrdup(it->path);
+			r->root = it->root;
+			it->root = NULL;
+		} else {
+			finish_new(&r, im, it, &taken, now, user.buf);
+		}
+		if ((tagged = add_tags(r)) < 0) {
+			rc = tagged;
+			crm_record_free(r);
+			break;
+		}
+		if (it->update && !it->changed && !tagged) {
+			o->unchanged++;
+			crm_record_free(r);
+			continue;
+		}
+		if ((rc = crm_record_check(r->root, r->id, r->path)) ||
+		    (rc = crm_record_check_values(r->root, r->path))) {
+			crm_error_set(rc, "%s:%zu: %s", im->file, it->line,
+				      crm_error_last());
+			crm_record_free(r);
+			break;
+		}
+		strbuf_init(&o->data[o->n]);
+		crm_record_serialize(&o->data[o->n], r);
+		o->changes[o->n].path = xstrdup(r->path);
+		o->changes[o->n].data = o->data[o->n].buf;
+		o->changes[o->n].len = o->data[o->n].len;
+		o->n++;
+		if (it->update)
+			o->updated++;
+		else
+			o->added++;
+		if (dry_run)
+			strbuf_addf(&im->report, "%s %s  %s\n",
+				    it->update ? "update " : "add    ", r->id,
+				    crm_record_get(r, "name"));
+		crm_record_free(r);
+	}
+	crm_strmap_release(&taken);
+	strbuf_release(&user);
+	return rc;
+}
+
+static void outcome_release(struct outcome *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		free((char *)o->changes[i].path);
+		strbuf_release(&o->data[i]);
+	}
+	free(o->changes);
+	free(o->data);
+}
+
+static void import_release(struct import *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->nitems; i++)
+		crm_node_free(im->items[i].root);
+	free(im->items);
+	crm_strmap_release(&im->item_keys);
+	crm_strmap_release(&im->existing_keys);
+	crm_strmap_release(&im->existing_ids);
+	crm_strmap_release(&im->existing_item);
+	free(im->ex_ids);
+	free(im->ex_paths);
+	crm_pool_release(&im->pool);
+	strbuf_release(&im->report);
+}
+
+int cmd_import(int argc, char **argv, struct crm_ctx *ctx)
+{
+	struct strlist args = { NULL, 0, 0 };
+	struct strbuf buf = STRBUF_INIT, msg = STRBUF_INIT;
+	struct outcome o;
+	struct import im;
+	const char *base;
+	int rc;
+
+	memset(&im, 0, sizeof(im));
+	memset(&o, 0, sizeof(o));
+	strbuf_init(&im.report);
+	rc = cmd_parse(&spec_import, argc, argv, &args, ctx);
+	if (rc) {
+		rc = CMD_PARSE_EXIT(rc);
+		goto done;
+	}
+	if (args.n != 1) {
+		rc = cmd_usage_error(&spec_import, ctx, "give one file to import");
+		goto done;
+	}
+	if (!on_duplicate || !strcmp(on_duplicate, "update"))
+		im.dup = DUP_UPDATE;
+	else if (!strcmp(on_duplicate, "skip"))
+		im.dup = DUP_SKIP;
+	else if (!strcmp(on_duplicate, "new"))
+		im.dup = DUP_NEW;
+	else {
+		rc = cmd_usage_error(&spec_import, ctx,
+				     "--on-duplicate '%s': use update, skip or new",
+				     on_duplicate);
+		goto done;
+	}
+	im.file = args.items[0];
+	if (!dry_run && crm_store_lock(ctx->store)) {
+		rc = cmd_fail();
+		goto done;
+	}
+	if (read_file(&buf, im.file) ||
+	    records_each(ctx, NULL, existing_record, &im) ||
+	    (is_vcard(im.file, &buf) ? read_vcards(&im, ctx, &buf) :
+				       read_csv(&im, ctx, &buf)) ||
+	    build_changes(&o, &im, ctx)) {
+		rc = cmd_fail();
+		goto done;
+	}
+	base = strrchr(im.file, '/') ? strrchr(im.file, '/') + 1 : im.file;
+	if (dry_run) {
+		strbuf_addf(&im.report, "would import %s: %zu added, %zu "
+			    "updated, %zu skipped, %zu unchanged; nothing "
+			    "changed (--dry-run)\n", base, o.added, o.updated,
+			    im.skipped, o.unchanged);
+		rc = flush_stdout(&im.report);
+		goto done;
+	}
+	if (o.n) {
+		strbuf_addf(&msg, "crm: import %s (%zu added, %zu updated)",
+			    base, o.added, o.updated);
+		if (isatty(2) && o.n >= 2000)
+			fprintf(stderr, "crm: writing %zu customers...\n", o.n);
+		rc = crm_store_commit_ext(ctx->store, o.changes, o.n, msg.buf,
+					  CRM_COMMIT_BULK);
+		if (rc == CRM_EUNCHANGED)
+			rc = 0;
+		if (rc) {
+			rc = cmd_fail();
+			goto done;
+		}
+	}
+	printf("imported %s: %zu added, %zu updated, %zu skipped\n", base,
+	       o.added, o.updated, im.skipped);
+done:
+	outcome_release(&o);
+	import_release(&im);
+	strlist_release(&args);
+	strbuf_release(&buf);
+	strbuf_release(&msg);
+	return rc;
+}
