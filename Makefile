@@ -90,6 +90,13 @@ check-valgrind: crm man
 demo: crm
 	@scripts/demo
 
+# libFuzzer targets under ASan+UBSan (fuzz/README.md); FUZZ_SECONDS each
+fuzz: deps
+	$(MAKE) -C fuzz run
+
+fuzz-ci: deps
+	$(MAKE) -C fuzz ci
+
 install: crm man
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
@@ -109,6 +116,7 @@ uninstall:
 
 clean:
 	rm -rf build build-san crm crm.tmp $(MAN_OUT) tests/trash.*
+	$(MAKE) -C fuzz clean
 
-.PHONY: all crm deps man completions check check-valgrind demo install \
+.PHONY: all crm deps man completions check check-valgrind demo install fuzz fuzz-ci \
 	uninstall clean FORCE

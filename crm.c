@@ -50,6 +50,15 @@ const struct command commands[] = {
 	{ "export", cmd_export, NEED_STORE,
 	  "export customers, deals, log or follow-ups (CSV, JSON, vCard, ICS)",
 	  &spec_export },
+	{ "clone", cmd_clone, 0, "clone a teammate's store", &spec_clone },
+	{ "sync", cmd_sync, NEED_STORE,
+	  "fetch, merge record by record, push", &spec_sync },
+	{ "resolve", cmd_resolve, NEED_STORE,
+	  "show or settle the conflicts a merge kept in a record",
+	  &spec_resolve },
+	{ "merge-driver", cmd_merge_driver, 0,
+	  "git's merge driver for records (set up by init and clone)",
+	  &spec_merge_driver },
 	{ "date", cmd_date, 0, "show how a date expression reads", &spec_date },
 	{ "git", cmd_git, NEED_STORE | PASSTHROUGH, "run git inside the store",
 	  &spec_git },
@@ -199,6 +208,7 @@ int main(int argc, char **argv)
 	}
 done:
 	crm_store_free(ctx.store);
+	crm_store_library_shutdown();
 	strbuf_release(&dir);
 	strbuf_release(&progname);
 	return rc;

@@ -3,13 +3,17 @@
 
 #include "cmd.h"
 #include "../lib/error.h"
+#include "../lib/sync.h"
 
 static const char *const usage[] = {
-	"crm init [<dir>]",
+	"crm init [--remote <url>] [<dir>]",
 	NULL,
 };
 
+static const char *remote;
+
 static const struct cmd_option options[] = {
+	{ 0, "remote", OPT_STRING, &remote, "<url>", "the git remote to share the store through (origin)", 0, NULL },
 	OPT_END_MARK,
 };
 
@@ -67,11 +71,20 @@ int cmd_init(int argc, char **argv, struct crm_ctx *ctx)
 		goto done;
 	}
 	dir = args.n ? args.items[0] : ctx->store_dir;
-	if (crm_store_init(&store, dir, files, 2, "crm: init")) {
+	if (remote && (!*remote || strpbrk(remote, " \t\n\r"))) {
+		rc = cmd_usage_error(&spec_init, ctx,
+				     "--remote '%s' is not a url", remote);
+		goto done;
+	}
+	if (crm_store_init(&store, dir, files, 2, "crm: init") ||
+	    crm_store_setup_merge_driver(store) ||
+	    (remote && crm_store_add_remote(store, "origin", remote))) {
 		rc = cmd_fail();
 		goto done;
 	}
 	printf("Initialized a crm store in %s\n", crm_store_root(store));
+	if (remote)
+		printf("Its remote is %s: 'crm sync' shares it\n", remote);
 done:
 	crm_store_free(store);
 	strlist_release(&args);

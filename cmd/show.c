@@ -56,6 +56,7 @@ static void inline_value(struct strbuf *out, const struct crm_node *n)
 static int is_section(const char *key)
 {
 	return !strcmp(key, "log") || !strcmp(key, "deals") ||
+	       !strcmp(key, "conflicts") ||
 	       !strcmp(key, "followups") || !strcmp(key, "notes") ||
 	       !strcmp(key, "id") || !strcmp(key, "name");
 }
@@ -83,6 +84,40 @@ static void show_card(struct strbuf *out, const struct crm_record *r,
 		pad(out, key, width);
 		strbuf_addf(out, "%s  ", color(ctx, C_RESET));
 		inline_value(out, crm_map_value(r->root, i));
+		strbuf_addch(out, '\n');
+	}
+}
+
+/* A merge kept both values: shown first, in red, with the way out. */
+static void show_conflicts(struct strbuf *out, const struct crm_record *r,
+			   struct crm_ctx *ctx)
+{
+	const struct crm_node *c = crm_map_get(r->root, "conflicts");
+	size_t i;
+
+	if (!c || c->kind != CRM_NODE_SEQ || !c->nitems)
+		return;
+	strbuf_addf(out, "\n%sConflicts (crm resolve %s <field> --ours|--theirs|"
+		    "--value V)%s\n", color(ctx, C_RED), r->id,
+		    color(ctx, C_RESET));
+	for (i = 0; i < c->nitems; i++) {
+		const struct crm_node *e = c->items[i];
+		const char *deleted = crm_map_get_str(e, "deleted");
+
+		strbuf_addf(out, "  %s%s%s: ours ", color(ctx, C_RED),
+			    crm_map_get_str(e, "field") ?
+			    crm_map_get_str(e, "field") : "?",
+			    color(ctx, C_RESET));
+		if (deleted && !strcmp(deleted, "ours"))
+			strbuf_addstr(out, "(deleted)");
+		else
+			inline_value(out, crm_map_get(e, "ours") ?
+				     crm_map_get(e, "ours") : crm_map_get(e, "field"));
+		strbuf_addstr(out, ", theirs ");
+		if (deleted && !strcmp(deleted, "theirs"))
+			strbuf_addstr(out, "(deleted)");
+		else if (crm_map_get(e, "theirs"))
+			inline_value(out, crm_map_get(e, "theirs"));
 		strbuf_addch(out, '\n');
 	}
 }
@@ -230,6 +265,7 @@ int cmd_show(int argc, char **argv, struct crm_ctx *ctx)
 		strbuf_addch(&out, '\n');
 	} else {
 		show_card(&out, r, ctx);
+		show_conflicts(&out, r, ctx);
 		show_notes(&out, r, ctx);
 		show_deals(&out, r, ctx);
 		show_followups(&out, r, ctx);

@@ -22,7 +22,7 @@ _crm()
 			esac
 		else
 			case "$w" in
-			-C|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--type|-t|--at|--since|--until|--by|--count|-n|--value|--currency|--stage|--close|--probability|--title|--due|-d|--every|--map|-m|--on-duplicate|--delimiter|-d|--output|-o|--person) i=$((i+1)) ;;
+			-C|--remote|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--type|-t|--at|--since|--until|--by|--count|-n|--value|--currency|--stage|--close|--probability|--title|--due|-d|--every|--map|-m|--on-duplicate|--delimiter|-d|--output|-o|--person) i=$((i+1)) ;;
 			-*) ;;
 			*) [ $npos -eq 0 ] && first="$w"; npos=$((npos+1)) ;;
 			esac
@@ -33,16 +33,17 @@ _crm()
 		case "$prev" in
 		-C) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "init add show list set edit rm path history undo log deal followup import export date git ls -C --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "init add show list set edit rm path history undo log deal followup import export clone sync resolve merge-driver date git ls -C --help --version" -- "$cur"))
 		return
 	fi
 	[ "$cmd" = ls ] && cmd=list
 	case "$cmd" in
 	init)
 		case "$prev" in
+		--remote) COMPREPLY=(); return ;;
 		esac
 		case "$cur" in
-		-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+		-*) COMPREPLY=($(compgen -W "--remote --help" -- "$cur")); return ;;
 		esac
 		case $npos in
 		*) COMPREPLY=($(compgen -d -- "$cur")) ;;
@@ -338,6 +339,47 @@ _crm()
 		case $npos in
 		0) COMPREPLY=($(compgen -W "(null)" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
+		esac
+		;;
+	clone)
+		case "$prev" in
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		0) COMPREPLY=() ;;
+		*) COMPREPLY=($(compgen -d -- "$cur")) ;;
+		esac
+		;;
+	sync)
+		case "$prev" in
+		--remote|-r) COMPREPLY=(); return ;;
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--remote --dry-run --help" -- "$cur")); return ;;
+		esac
+		;;
+	resolve)
+		case "$prev" in
+		--value) COMPREPLY=(); return ;;
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--ours --theirs --value --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		0) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
+		*) COMPREPLY=() ;;
+		esac
+		;;
+	merge-driver)
+		case "$prev" in
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		*) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		esac
 		;;
 	date)

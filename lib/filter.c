@@ -148,7 +148,15 @@ int crm_filter_parse(struct crm_filter *f, const char *const *args,
 
 			int rc = 0;
 
-			if (!strcmp(key, "tags"))
+			if (!strcmp(key, "has") && !colon[1]) {
+				free(raw);
+				crm_error_set(CRM_EINVALID,
+					      "filter 'has:' names no field");
+				return CRM_EINVALID;
+			} else if (!strcmp(key, "has"))
+				add_term(f, CRM_FILTER_HAS, NULL, 0,
+					 canonical_key(colon + 1));
+			else if (!strcmp(key, "tags"))
 				add_term(f, CRM_FILTER_TAG, NULL, 0, colon + 1);
 			else if (!strcmp(raw, "tag.has") || !strcmp(raw, "tags.has"))
 				rc = add_field_term(f, "tags.has", colon + 1, a);
@@ -332,6 +340,12 @@ static int term_matches(const struct crm_filter_term *t,
 		if (v)
 			return node_matches(t, v);
 		return !entry && entries_have(record, t);
+	case CRM_FILTER_HAS:
+		v = entry ? lookup(entry, t->value) : NULL;
+		if (!v)
+			v = lookup(record, t->value);
+		return v && (v->kind == CRM_NODE_SCALAR ? *v->str != '\0' :
+			     v->nitems > 0);
 	case CRM_FILTER_TEXT:
 		if (entry && node_contains_text(entry, t->value))
 			return 1;

@@ -15,6 +15,7 @@
  *                 or any custom one) before / after date D
  *   field.over:N, field.under:N     an amount (value) above / below N
  *   field.has:text                  the field contains text
+ *   has:F         the record has field F, not empty (has:conflicts)
  *   word          text anywhere in the card
  */
 enum crm_filter_op {
@@ -22,6 +23,7 @@ enum crm_filter_op {
 	CRM_FILTER_TAG,
 	CRM_FILTER_NOT_TAG,
 	CRM_FILTER_FIELD,
+	CRM_FILTER_HAS,		/* has:<field>, the field is there, not empty */
 };
 
 enum crm_filter_cmp {

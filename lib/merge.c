@@ -35,10 +35,19 @@ static void add_note(struct merge *m, const char *fmt, ...)
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
+	size_t i;
+
 	strbuf_addf(&sb, "%s: ", m->id);
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	/*
+	 * Notes are one line for a terminal: an id or key from a record a
+	 * remote sent may hold a newline or an escape sequence.
+	 */
+	for (i = 0; i < sb.len; i++)
+		if ((unsigned char)sb.buf[i] < 0x20 || sb.buf[i] == 0x7f)
+			sb.buf[i] = '?';
 	ALLOC_GROW(r->notes, r->nnotes + 1, r->alloc);
 	r->notes[r->nnotes++].text = strbuf_detach(&sb, NULL);
 }

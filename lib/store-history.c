@@ -10,7 +10,7 @@
 #include "util.h"
 
 /* The blob at `path` in `commit`'s tree, or a zero oid if absent. */
-static int blob_at(git_oid *out, git_commit *commit, const char *path)
+int crm_blob_at(git_oid *out, git_commit *commit, const char *path)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
@@ -88,7 +88,7 @@ int crm_store_history(struct crm_store *s, const char *path,
 		rc = crm_git_error("cannot read HEAD");
 		goto done;
 	}
-	if ((rc = blob_at(&here, c, path)))
+	if ((rc = crm_blob_at(&here, c, path)))
 		goto done;
 	/* first parent only: a merge shows as one change, as git log does */
 	while (c) {
@@ -97,7 +97,7 @@ int crm_store_history(struct crm_store *s, const char *path,
 			rc = crm_git_error("cannot read a parent commit");
 			goto done;
 		}
-		if ((rc = blob_at(&before, parent, path)))
+		if ((rc = crm_blob_at(&before, parent, path)))
 			goto done;
 		if (!git_oid_equal(&here, &before)) {
 			rc = report_change(s, c, &before, &here, cb, data);
@@ -154,12 +154,7 @@ static int oid_set_has(const struct oid_set *set, const git_oid *id)
  * into subtrees whose ids differ: a one-record commit in a store of
  * 100,000 customers costs a few tree reads, not a walk of every file.
  */
-struct path_list {
-	char **items;
-	size_t n, alloc;
-};
-
-static void path_list_add(struct path_list *l, const char *prefix,
+void crm_path_list_add(struct path_list *l, const char *prefix,
 			  const char *name)
 {
 	struct strbuf p = STRBUF_INIT;
@@ -169,7 +164,7 @@ static void path_list_add(struct path_list *l, const char *prefix,
 	l->items[l->n++] = strbuf_detach(&p, NULL);
 }
 
-static void path_list_release(struct path_list *l)
+void crm_path_list_release(struct path_list *l)
 {
 	size_t i;
 
@@ -178,8 +173,6 @@ static void path_list_release(struct path_list *l)
 	free(l->items);
 }
 
-static int diff_trees(struct crm_store *s, git_tree *a, git_tree *b,
-		      const char *prefix, struct path_list *out);
 
 static int diff_entry(struct crm_store *s, const git_tree_entry *ea,
 		      const git_tree_entry *eb, const char *prefix,
@@ -196,7 +189,7 @@ static int diff_entry(struct crm_store *s, const git_tree_entry *ea,
 				      git_tree_entry_id(eb)))
 		return 0;
 	if (!a_dir && !b_dir) {
-		path_list_add(out, prefix, git_tree_entry_name(e));
+		crm_path_list_add(out, prefix, git_tree_entry_name(e));
 		return 0;
 	}
 	if ((a_dir && git_tree_lookup(&ta, s->repo, git_tree_entry_id(ea))) ||
@@ -206,11 +199,11 @@ static int diff_entry(struct crm_store *s, const git_tree_entry *ea,
 	}
 	/* a file replaced by a directory (or back) changes both */
 	if (ea && !a_dir)
-		path_list_add(out, prefix, git_tree_entry_name(ea));
+		crm_path_list_add(out, prefix, git_tree_entry_name(ea));
 	if (eb && !b_dir)
-		path_list_add(out, prefix, git_tree_entry_name(eb));
+		crm_path_list_add(out, prefix, git_tree_entry_name(eb));
 	strbuf_addf(&sub, "%s%s/", prefix, git_tree_entry_name(e));
-	rc = diff_trees(s, ta, tb, sub.buf, out);
+	rc = crm_tree_diff(s, ta, tb, sub.buf, out);
 done:
 	git_tree_free(ta);
 	git_tree_free(tb);
@@ -233,8 +226,8 @@ static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
 	return (int)ca - (int)cb;
 }
 
-static int diff_trees(struct crm_store *s, git_tree *a, git_tree *b,
-		      const char *prefix, struct path_list *out)
+int crm_tree_diff(struct crm_store *s, git_tree *a, git_tree *b,
+		  const char *prefix, struct path_list *out)
 {
 	size_t i = 0, j = 0;
 	size_t na = a ? git_tree_entrycount(a) : 0;
@@ -325,7 +318,7 @@ static int find_undo_target(git_commit *head, git_commit **out)
  * Undo rewrites files: refuse when the working-tree file holds a hand
  * edit that is not committed, rather than silently replacing it.
  */
-static int worktree_check(struct crm_store *s, const char *path,
+int crm_worktree_check(struct crm_store *s, const char *path,
 			  const git_oid *head_id)
 {
 	struct strbuf full = STRBUF_INIT;
@@ -380,16 +373,16 @@ int crm_store_undo(struct crm_store *s, struct strbuf *summary)
 		rc = crm_git_error("cannot read the change to undo");
 		goto done;
 	}
-	if ((rc = diff_trees(s, p_tree, t_tree, "", &paths)))
+	if ((rc = crm_tree_diff(s, p_tree, t_tree, "", &paths)))
 		goto done;
 	changes = xcalloc(paths.n ? paths.n : 1, sizeof(*changes));
 	blobs = xcalloc(paths.n ? paths.n : 1, sizeof(*blobs));
 	for (i = 0; i < paths.n; i++) {
 		git_oid now_id, then_id, before_id;
 
-		if ((rc = blob_at(&now_id, head, paths.items[i])) ||
-		    (rc = blob_at(&then_id, target, paths.items[i])) ||
-		    (rc = blob_at(&before_id, parent, paths.items[i])))
+		if ((rc = crm_blob_at(&now_id, head, paths.items[i])) ||
+		    (rc = crm_blob_at(&then_id, target, paths.items[i])) ||
+		    (rc = crm_blob_at(&before_id, parent, paths.items[i])))
 			goto done;
 		/* a later change to the same file would be lost: refuse */
 		if (!git_oid_equal(&now_id, &then_id)) {
@@ -399,7 +392,7 @@ int crm_store_undo(struct crm_store *s, struct strbuf *summary)
 			rc = CRM_ECONFLICT;
 			goto done;
 		}
-		if ((rc = worktree_check(s, paths.items[i], &now_id)))
+		if ((rc = crm_worktree_check(s, paths.items[i], &now_id)))
 			goto done;
 		changes[i].path = paths.items[i];
 		if ((rc = load_blob(&blobs[i], s, &before_id)))
@@ -421,7 +414,7 @@ done:
 			git_blob_free(blobs[i]);
 	free(blobs);
 	free(changes);
-	path_list_release(&paths);
+	crm_path_list_release(&paths);
 	git_tree_free(t_tree);
 	git_tree_free(p_tree);
 	git_commit_free(parent);

@@ -52,7 +52,14 @@ int crm_git_error(const char *what)
 
 static int libgit2_ready;
 
-static void libgit2_init(void)
+void crm_store_library_shutdown(void)
+{
+	if (libgit2_ready)
+		git_libgit2_shutdown();
+	libgit2_ready = 0;
+}
+
+void crm_store_library_init(void)
 {
 	if (libgit2_ready)
 		return;
@@ -111,7 +118,7 @@ int crm_store_open(struct crm_store **out, const char *dir)
 	int rc;
 
 	*out = NULL;
-	libgit2_init();
+	crm_store_library_init();
 	strbuf_addf(&cfg, "%s/%s", dir, CRM_CONFIG_FILE);
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode) || stat(cfg.buf, &st)) {
 		crm_error_set(CRM_ENOSTORE,
@@ -217,7 +224,7 @@ int crm_store_init(struct crm_store **out, const char *dir,
 	int rc;
 
 	*out = NULL;
-	libgit2_init();
+	crm_store_library_init();
 	strbuf_addf(&path, "%s/%s", dir, CRM_CONFIG_FILE);
 	if (!stat(path.buf, &st)) {
 		crm_error_set(CRM_EEXISTS, "a store already exists at '%s'",
@@ -272,7 +279,7 @@ void crm_store_record_path(struct strbuf *out, const char *id)
 	git_oid oid;
 	char hex[GIT_OID_HEXSZ + 1];
 
-	libgit2_init();
+	crm_store_library_init();
 	git_odb_hash(&oid, id, strlen(id), GIT_OBJECT_BLOB);
 	git_oid_tostr(hex, sizeof(hex), &oid);
 	strbuf_addf(out, "%s/%.2s/%s.yml", CRM_CUSTOMERS_DIR, hex, id);
@@ -1227,7 +1234,8 @@ static int update_ref(struct crm_store *s, git_reference **ref,
 }
 
 static int commit_once(struct crm_store *s, const struct crm_change *changes,
-		       size_t nchanges, const char *message, int bulk);
+		       size_t nchanges, const char *message, int bulk,
+		       const git_oid *second_parent);
 
 #define COMMIT_ATTEMPTS 50
 
@@ -1248,7 +1256,7 @@ int crm_store_commit_ext(struct crm_store *s, const struct crm_change *changes,
 	 */
 	for (attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
 		rc = commit_once(s, changes, nchanges, message,
-				 !!(flags & CRM_COMMIT_BULK));
+				 !!(flags & CRM_COMMIT_BULK), NULL);
 		if (rc != CRM_EMODIFIED && rc != CRM_ELOCKED)
 			break;
 		/* backoff: 1, 2, 4 ... ms, then up to 64 ms, with jitter */
@@ -1316,10 +1324,21 @@ static int bulk_end(struct crm_store *s)
 	return 0;
 }
 
+int crm_store_commit_merge(struct crm_store *s,
+			   const struct crm_change *changes, size_t n,
+			   const char *message, const git_oid *second_parent)
+{
+	return commit_once(s, changes, n, message, 0, second_parent);
+}
+
 static int commit_once(struct crm_store *s, const struct crm_change *changes,
-		       size_t nchanges, const char *message, int bulk)
+		       size_t nchanges, const char *message, int bulk,
+		       const git_oid *second_parent)
 {
 	git_odb_backend *mempack = NULL;
+	git_commit *other = NULL;
+	const git_commit *parents[2];
+	size_t nparents = 0;
 	struct strbuf branch = STRBUF_INIT, msg = STRBUF_INIT;
 	git_signature *author = NULL, *committer = NULL;
 	git_commit *parent = NULL;
@@ -1346,7 +1365,7 @@ static int commit_once(struct crm_store *s, const struct crm_change *changes,
 	if ((rc = build_tree(&tree_id, s, base, changes, nchanges)))
 		goto done;
 	crash_point("objects");
-	if (base && git_oid_equal(&tree_id, git_tree_id(base))) {
+	if (!second_parent && base && git_oid_equal(&tree_id, git_tree_id(base))) {
 		crm_error_set(CRM_EUNCHANGED, "nothing changed");
 		rc = CRM_EUNCHANGED;
 		goto done;
@@ -1361,9 +1380,17 @@ static int commit_once(struct crm_store *s, const struct crm_change *changes,
 	strbuf_addstr(&msg, message);
 	if (!msg.len || msg.buf[msg.len - 1] != '\n')
 		strbuf_addch(&msg, '\n');
+	if (parent)
+		parents[nparents++] = parent;
+	if (second_parent) {
+		if (git_commit_lookup(&other, s->repo, second_parent)) {
+			rc = crm_git_error("cannot read the commit to merge");
+			goto done;
+		}
+		parents[nparents++] = other;
+	}
 	if (git_commit_create(&commit_id, s->repo, NULL, author, committer,
-			      NULL, msg.buf, tree, parent ? 1 : 0,
-			      (const git_commit **)&parent)) {
+			      NULL, msg.buf, tree, nparents, parents)) {
 		rc = crm_git_error("cannot create the commit");
 		goto done;
 	}
@@ -1423,6 +1450,7 @@ done:
 	git_tree_free(tree);
 	git_tree_free(base);
 	git_commit_free(parent);
+	git_commit_free(other);
 	strbuf_release(&branch);
 	strbuf_release(&msg);
 	if (mempack) {
@@ -1431,5 +1459,66 @@ done:
 		if (!rc)
 			rc = err;
 	}
+	return rc;
+}
+
+int crm_store_fast_forward(struct crm_store *s, const git_oid *to)
+{
+	struct strbuf branch = STRBUF_INIT;
+	struct path_list paths = { NULL, 0, 0 };
+	struct crm_change *journaled = NULL;
+	git_commit *old = NULL, *new = NULL;
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_reference *ref = NULL;
+	git_oid tip;
+	size_t i;
+	int unborn, rc;
+
+	if ((rc = crm_store_head(s, &branch, &tip, &unborn)))
+		goto done;
+	if ((!unborn && (git_commit_lookup(&old, s->repo, &tip) ||
+			 git_commit_tree(&old_tree, old))) ||
+	    git_commit_lookup(&new, s->repo, to) ||
+	    git_commit_tree(&new_tree, new)) {
+		rc = crm_git_error("cannot read the commits");
+		goto done;
+	}
+	if ((rc = crm_tree_diff(s, old_tree, new_tree, "", &paths)))
+		goto done;
+	/* files the move would rewrite must not hold uncommitted edits */
+	for (i = 0; i < paths.n; i++) {
+		git_oid here;
+
+		if ((rc = crm_blob_at(&here, old, paths.items[i])) ||
+		    (rc = crm_worktree_check(s, paths.items[i], &here)))
+			goto done;
+	}
+	journaled = xcalloc(paths.n ? paths.n : 1, sizeof(*journaled));
+	for (i = 0; i < paths.n; i++)
+		journaled[i].path = paths.items[i];
+	if ((rc = journal_write(s, to, journaled, paths.n)))
+		goto done;
+	rc = update_ref(s, &ref, branch.buf, to, unborn ? NULL : &tip,
+			"crm: sync (fast-forward)");
+	if (rc) {
+		journal_remove(s);
+		rc = rc == GIT_EMODIFIED ? (crm_error_set(CRM_EMODIFIED,
+			"the branch moved while crm was writing"), CRM_EMODIFIED) :
+			crm_git_error("cannot update the branch");
+		goto done;
+	}
+	if ((rc = sync_worktree(s, new_tree, (const char *const *)paths.items,
+				paths.n, NULL, 0)))
+		goto done;
+	journal_remove(s);
+done:
+	free(journaled);
+	crm_path_list_release(&paths);
+	git_reference_free(ref);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	git_commit_free(old);
+	git_commit_free(new);
+	strbuf_release(&branch);
 	return rc;
 }

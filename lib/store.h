@@ -25,6 +25,8 @@ struct crm_store;
 int crm_store_locate(struct strbuf *out, const char *dir_option);
 
 int crm_store_open(struct crm_store **out, const char *dir);
+/* Free libgit2's global state (at exit, so leak checkers see none). */
+void crm_store_library_shutdown(void);
 /*
  * Make a new store at `dir`: a git repository on branch main holding the
  * `nfiles` files given as path/content pairs, in one commit.

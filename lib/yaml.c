@@ -16,30 +16,125 @@ static const char *const non_string_words[] = {
 	"true", "True", "TRUE", "false", "False", "FALSE",
 	"on", "On", "ON", "off", "Off", "OFF",
 	".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN", "<<", "=",
+	"+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
 };
 
-static int all_in(const char *s, const char *set)
+/*
+ * YAML 1.1 and 1.2 numbers, dates and times, matched exactly (what
+ * PyYAML's resolver and libyaml-based loaders read as non-strings).
+ * Matching exactly matters both ways: a string left bare that matches
+ * would change type, and a value called a number that libyaml cannot
+ * write bare would come back quoted, as a string.
+ */
+static const char *digits_(const char *p, int underscores)
 {
-	return *s && strspn(s, set) == strlen(s);
+	while ((*p >= '0' && *p <= '9') || (underscores && *p == '_'))
+		p++;
+	return p;
 }
 
-/*
- * Whether `s`, starting with a digit, could resolve to an int, float,
- * sexagesimal number or timestamp: 0x1f, 0o17, 0b101, 1_000, 1e3, 1.5,
- * 10:30, 2026-11-22 and the like.  "30d" or "3 Main Street" cannot.
- */
-static int looks_numeric(const char *s)
+static int is_digit(char c)
 {
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		return all_in(s + 2, "0123456789abcdefABCDEF_");
-	if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
-		return all_in(s + 2, "01234567_");
-	if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
-		return all_in(s + 2, "01_");
-	if (strlen(s) >= 8 && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
-	    s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && s[4] == '-')
-		return 1;	/* a date, or a timestamp */
-	return all_in(s, "0123456789_.:eE+-");
+	return c >= '0' && c <= '9';
+}
+
+static int is_number(const char *s)
+{
+	const char *p = s, *q;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		return p[2] && strspn(p + 2, "0123456789abcdefABCDEF_") ==
+			       strlen(p + 2);
+	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		return p[2] && strspn(p + 2, "01234567_") == strlen(p + 2);
+	if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		return p[2] && strspn(p + 2, "01_") == strlen(p + 2);
+	q = digits_(p, 1);
+	if (q > p && *q == ':') {
+		/* sexagesimal: 190:20:30.15 */
+		while (*q == ':' && is_digit(q[1])) {
+			q = digits_(q + 1, 0);
+		}
+		if (*q == '.')
+			q = digits_(q + 1, 1);
+		return !*q;
+	}
+	if (*q == '.') {
+		const char *frac = q + 1;
+
+		q = digits_(frac, 1);
+		if (q == p + 1 && frac == q)
+			return 0;	/* "." alone */
+	} else if (q == p) {
+		return 0;
+	}
+	if (q == p || (q == p + 1 && *p == '.'))
+		return 0;
+	if (*q == 'e' || *q == 'E') {
+		q++;
+		if (*q == '+' || *q == '-')
+			q++;
+		if (!is_digit(*q))
+			return 0;
+		q = digits_(q, 0);
+	}
+	return !*q;
+}
+
+static int is_timestamp(const char *s)
+{
+	const char *p = s;
+	int n;
+
+	/* YYYY-M?M-D?D */
+	for (n = 0; n < 4; n++)
+		if (!is_digit(*p++))
+			return 0;
+	if (*p++ != '-' || !is_digit(*p))
+		return 0;
+	p = is_digit(p[1]) ? p + 2 : p + 1;
+	if (*p++ != '-' || !is_digit(*p))
+		return 0;
+	p = is_digit(p[1]) ? p + 2 : p + 1;
+	if (!*p)
+		return 1;
+	/* [Tt]|[ \t]+ H?H:MM:SS(.frac)? ([ \t]*(Z|[-+]H?H(:MM)?))? */
+	if (*p == 'T' || *p == 't')
+		p++;
+	else if (*p == ' ' || *p == '\t')
+		while (*p == ' ' || *p == '\t')
+			p++;
+	else
+		return 0;
+	if (!is_digit(*p))
+		return 0;
+	p = is_digit(p[1]) ? p + 2 : p + 1;
+	if (p[0] != ':' || !is_digit(p[1]) || !is_digit(p[2]) || p[3] != ':' ||
+	    !is_digit(p[4]) || !is_digit(p[5]))
+		return 0;
+	p += 6;
+	if (*p == '.')
+		p = digits_(p + 1, 0);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return 1;
+	if (*p == 'Z')
+		return !p[1];
+	if (*p != '+' && *p != '-')
+		return 0;
+	p++;
+	if (!is_digit(*p))
+		return 0;
+	p = is_digit(p[1]) ? p + 2 : p + 1;
+	if (*p == ':') {
+		if (!is_digit(p[1]) || !is_digit(p[2]))
+			return 0;
+		p += 3;
+	}
+	return !*p;
 }
 
 int crm_yaml_plain_is_string(const char *s)
@@ -49,23 +144,11 @@ int crm_yaml_plain_is_string(const char *s)
 	if (!*s)
 		return 0;
 	/* every word above starts with one of these and is short */
-	if (strchr("~nNyYtTfFoO.<=", s[0]) && strlen(s) <= 5)
+	if (strchr("~nNyYtTfFoO.<=+-", s[0]) && strlen(s) <= 6)
 		for (i = 0; i < ARRAY_SIZE(non_string_words); i++)
 			if (!strcmp(s, non_string_words[i]))
 				return 0;
-	/*
-	 * A sign or dot before a digit could start a number under YAML 1.1
-	 * or 1.2: quote it.  Quoting a string that did not need it is
-	 * harmless; leaving bare a "string" that a loader reads as 8000.0
-	 * or a date is not.
-	 */
-	if ((s[0] == '+' || s[0] == '-' || s[0] == '.') &&
-	    ((s[1] >= '0' && s[1] <= '9') || s[1] == '.' ||
-	     s[1] == 'i' || s[1] == 'I' || s[1] == 'n' || s[1] == 'N'))
-		return 0;
-	if (s[0] >= '0' && s[0] <= '9')
-		return !looks_numeric(s);
-	return 1;
+	return !is_number(s) && !is_timestamp(s);
 }
 
 static void position_of(const char *buf, size_t off, size_t *line,
@@ -205,6 +288,10 @@ static int attach(struct parse_state *st, struct crm_node *n,
 			crm_node_free(n);
 			return parse_fail(st, mark,
 					  "a key must be a plain value");
+		}
+		if (!n->len && n->type == CRM_SCALAR_PLAIN) {
+			crm_node_free(n);
+			return parse_fail(st, mark, "a key is missing");
 		}
 		if (crm_map_find(parent, n->str) >= 0) {
 			struct strbuf msg = STRBUF_INIT;
@@ -420,6 +507,10 @@ static yaml_scalar_style_t scalar_style(const struct crm_node *n)
 			return YAML_PLAIN_SCALAR_STYLE;
 		break;
 	case CRM_STYLE_AUTO:
+		/* "+44 20 7946 0000": a phone reads better quoted */
+		if ((n->str[0] == '+' || n->str[0] == '-') &&
+		    n->str[1] >= '0' && n->str[1] <= '9')
+			return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 		break;
 	}
 	if (memchr(n->str, '\n', n->len))
@@ -428,6 +519,27 @@ static yaml_scalar_style_t scalar_style(const struct crm_node *n)
 		return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 	/* libyaml falls back to quotes when plain is not allowed */
 	return YAML_PLAIN_SCALAR_STYLE;
+}
+
+/*
+ * Whether a flow list or map can hold all of its values as they are.
+ * libyaml writes a number, date or null in flow style only when it is
+ * plain-safe there; a timestamp (':') or an empty value would come out
+ * quoted and read back as a string.  Such a collection goes in block
+ * style instead, which keeps every type.
+ */
+static int flow_keeps_types(const struct crm_node *n)
+{
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR)
+		return n->type != CRM_SCALAR_PLAIN ||
+		       (n->len && !strpbrk(n->str, ":,[]{}#?") &&
+			!starts_with(n->str, "...") && !starts_with(n->str, "---"));
+	for (i = 0; i < n->nitems; i++)
+		if (!flow_keeps_types(n->items[i]))
+			return 0;
+	return 1;
 }
 
 static int emit_node(yaml_emitter_t *em, const struct crm_node *n)
@@ -445,8 +557,9 @@ static int emit_node(yaml_emitter_t *em, const struct crm_node *n)
 		return emit_event(em, &ev);
 	case CRM_NODE_SEQ:
 		if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-				n->flow ? YAML_FLOW_SEQUENCE_STYLE :
-					  YAML_BLOCK_SEQUENCE_STYLE))
+				n->flow && flow_keeps_types(n) ?
+				YAML_FLOW_SEQUENCE_STYLE :
+				YAML_BLOCK_SEQUENCE_STYLE))
 			crm_die_oom();
 		if ((rc = emit_event(em, &ev)))
 			return rc;
@@ -457,8 +570,9 @@ static int emit_node(yaml_emitter_t *em, const struct crm_node *n)
 		return emit_event(em, &ev);
 	case CRM_NODE_MAP:
 		if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-				n->flow ? YAML_FLOW_MAPPING_STYLE :
-					  YAML_BLOCK_MAPPING_STYLE))
+				n->flow && flow_keeps_types(n) ?
+				YAML_FLOW_MAPPING_STYLE :
+				YAML_BLOCK_MAPPING_STYLE))
 			crm_die_oom();
 		if ((rc = emit_event(em, &ev)))
 			return rc;

@@ -34,6 +34,8 @@ export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
 export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.com'
 export CRM_NOW='2026-11-23T09:00:00+00:00'
 export CRM_DIR="$TRASH/store"
+# leaks in libraries crm uses, not in crm (tests/lsan.supp says which)
+export LSAN_OPTIONS="suppressions=$SRC_DIR/tests/lsan.supp:print_suppressions=0"
 
 # `crm` is a script on PATH (not a shell function) so that `env`,
 # `xargs` and subshells run it too; under CRM_VALGRIND it runs valgrind.
