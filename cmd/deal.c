@@ -165,6 +165,14 @@ static int apply_fields(struct crm_node *deal, const struct crm_config *cfg)
 		old_stage = crm_map_get_str(deal, "stage");
 		moved = !old_stage || strcmp(old_stage, stage);
 		crm_map_set(deal, "stage", crm_node_new_str(stage));
+		/* when it moved, for deals rotting in one stage */
+		if (moved) {
+			char since[11];
+
+			if ((rc = today_iso(since)))
+				goto done;
+			crm_map_set(deal, "stage_since", crm_node_new_plain(since));
+		}
 		/* won, lost, or a correction from one to the other: today */
 		if (st->closes && (moved || !crm_map_get(deal, "closed"))) {
 			if ((rc = today_iso(today)))

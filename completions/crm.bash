@@ -22,7 +22,7 @@ _crm()
 			esac
 		else
 			case "$w" in
-			-C|--remote|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--type|-t|--at|--since|--until|--by|--count|-n|--value|--currency|--stage|--close|--probability|--title|--due|-d|--every|--map|-m|--on-duplicate|--delimiter|-d|--output|-o|--person) i=$((i+1)) ;;
+			-C|--remote|--email|-e|--phone|-p|--company|-c|--tag|-t|--owner|-o|--kind|-k|--set|-s|--log|--format|--type|-t|--at|--since|--until|--by|--count|-n|--value|--currency|--stage|--close|--probability|--title|--due|-d|--every|--as-of|--days|--months|--map|-m|--on-duplicate|--delimiter|-d|--output|-o|--person) i=$((i+1)) ;;
 			-*) ;;
 			*) [ $npos -eq 0 ] && first="$w"; npos=$((npos+1)) ;;
 			esac
@@ -33,7 +33,7 @@ _crm()
 		case "$prev" in
 		-C) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "init add show list set edit rm path history undo log deal followup import export clone sync resolve merge-driver date git ls -C --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "init add show list set edit rm path forget history undo log deal followup report import export clone sync resolve merge-driver date git ls -C --help --version" -- "$cur"))
 		return
 	fi
 	[ "$cmd" = ls ] && cmd=list
@@ -121,6 +121,16 @@ _crm()
 		esac
 		case "$cur" in
 		-*) COMPREPLY=($(compgen -W "--relative --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		*) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
+		esac
+		;;
+	forget)
+		case "$prev" in
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--purge-history --help" -- "$cur")); return ;;
 		esac
 		case $npos in
 		*) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
@@ -311,6 +321,24 @@ _crm()
 			*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
 			esac
 			;;
+		esac
+		;;
+	report)
+		case "$prev" in
+		--since) COMPREPLY=(); return ;;
+		--until) COMPREPLY=(); return ;;
+		--as-of) COMPREPLY=(); return ;;
+		--owner|-o) COMPREPLY=(); return ;;
+		--days) COMPREPLY=(); return ;;
+		--months) COMPREPLY=(); return ;;
+		--format) COMPREPLY=($(compgen -W "tsv json" -- "$cur")); return ;;
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--since --until --as-of --owner --days --months --json --format --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		0) COMPREPLY=($(compgen -W "(null)" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
 		esac
 		;;
 	import)

@@ -154,10 +154,11 @@ static int check_entries(const struct crm_node *root, const char *key,
 static const char *const log_scalars[] = { "at", "type", "by", "text", NULL };
 static const char *const deal_scalars[] = {
 	"id", "title", "stage", "value", "currency", "close", "probability",
-	"created", "closed", "owner", NULL,
+	"created", "closed", "owner", "stage_since", NULL,
 };
 static const char *const followup_scalars[] = {
-	"id", "due", "text", "done", "every", "owner", "created", NULL,
+	"id", "due", "text", "done", "every", "owner", "created", "completed",
+	"last_done", NULL,
 };
 
 int crm_record_check(const struct crm_node *root, const char *id,

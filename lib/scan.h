@@ -46,6 +46,14 @@ typedef int (*crm_scan_match_fn)(const struct crm_scan_record *r, void *data);
 int crm_store_scan(struct crm_store *s, crm_scan_match_fn match,
 		   crm_scan_fn fn, void *data, struct crm_scan_stats *stats);
 
+/*
+ * Visit the records of a past commit (40 hex digits), for reports
+ * --as-of: summaries come from the cache where the blob is unchanged,
+ * else from the blob.  One thread; `match` as above.
+ */
+int crm_store_scan_commit(struct crm_store *s, const char *commit_hex,
+			  crm_scan_match_fn match, crm_scan_fn fn, void *data);
+
 /* Remove the cache (it is rebuilt on the next scan). */
 int crm_store_scan_cache_clear(struct crm_store *s);
 

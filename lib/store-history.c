@@ -2,10 +2,13 @@
  * Reading the store's past: per-record history and undo.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "strmap.h"
+#include "yaml.h"
 #include "store-internal.h"
 #include "util.h"
 
@@ -422,5 +425,334 @@ done:
 	git_commit_free(head);
 	strbuf_release(&branch);
 	strbuf_release(&msg);
+	return rc;
+}
+
+/* ---- the past, for reports ---- */
+
+int crm_store_commit_before(struct crm_store *s, time_t end, char out[41])
+{
+	struct strbuf branch = STRBUF_INIT;
+	git_commit *c = NULL, *parent = NULL;
+	git_oid tip;
+	int unborn, rc;
+
+	out[0] = '\0';
+	if ((rc = crm_store_head(s, &branch, &tip, &unborn)))
+		goto done;
+	if (unborn || git_commit_lookup(&c, s->repo, &tip)) {
+		rc = CRM_ENOTFOUND;
+		goto none;
+	}
+	/* first parent: the store's own line, as `git log --first-parent` */
+	while (c && (time_t)git_commit_time(c) > end) {
+		if (!git_commit_parentcount(c) ||
+		    git_commit_parent(&parent, c, 0)) {
+			git_error_clear();
+			git_commit_free(c);
+			c = NULL;
+			break;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	if (!c) {
+		rc = CRM_ENOTFOUND;
+		goto none;
+	}
+	git_oid_tostr(out, 41, git_commit_id(c));
+	goto done;
+none:
+	crm_error_set(CRM_ENOTFOUND, "the store has no commit that old");
+done:
+	git_commit_free(c);
+	strbuf_release(&branch);
+	return rc;
+}
+
+/*
+ * Stage changes.  The deals of one version of a record, as "id\tstage\n"
+ * lines, remembered by blob id: a record changes in many commits but
+ * each version is read once.
+ */
+struct stage_memo {
+	struct crm_strmap index;	/* blob hex -> slot */
+	char **values;
+	size_t n, alloc;
+};
+
+static const char *deal_stages(struct crm_store *s, struct stage_memo *m,
+			       const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	struct strbuf lines = STRBUF_INIT;
+	struct crm_node *root = NULL;
+	git_blob *blob = NULL;
+	size_t at, i;
+
+	if (git_oid_is_zero(id))
+		return "";
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (crm_strmap_get(&m->index, hex, &at))
+		return m->values[at];
+	if (!git_blob_lookup(&blob, s->repo, id) &&
+	    !crm_yaml_parse(&root, git_blob_rawcontent(blob),
+			    (size_t)git_blob_rawsize(blob), hex)) {
+		const struct crm_node *deals = crm_map_get(root, "deals");
+
+		for (i = 0; deals && deals->kind == CRM_NODE_SEQ &&
+			    i < deals->nitems; i++) {
+			const char *did = crm_map_get_str(deals->items[i], "id");
+			const char *st = crm_map_get_str(deals->items[i], "stage");
+
+			if (did && st && !strpbrk(did, "\t\n") &&
+			    !strpbrk(st, "\t\n"))
+				strbuf_addf(&lines, "%s\t%s\n", did, st);
+		}
+	}
+	git_error_clear();
+	crm_node_free(root);
+	git_blob_free(blob);
+	ALLOC_GROW(m->values, m->n + 1, m->alloc);
+	m->values[m->n] = strbuf_detach(&lines, NULL);
+	crm_strmap_put(&m->index, hex, m->n);
+	return m->values[m->n++];
+}
+
+static void stage_memo_release(struct stage_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->values[i]);
+	free(m->values);
+	crm_strmap_release(&m->index);
+}
+
+/* The stage of deal `id` in "id\tstage\n" lines, or NULL. */
+static char *stage_in(const char *lines, const char *id, size_t idlen)
+{
+	const char *p = lines;
+
+	while (*p) {
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+
+		if (!tab || !nl)
+			break;
+		if ((size_t)(tab - p) == idlen && !strncmp(p, id, idlen))
+			return xstrndup(tab + 1, (size_t)(nl - tab - 1));
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/* Append the stage changes between two versions as cache lines. */
+static void diff_stages(struct strbuf *out, time_t when, const char *customer,
+			const char *before, const char *after)
+{
+	const char *p;
+
+	for (p = after; *p;) {
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+		char *old, *now;
+
+		if (!tab || !nl)
+			break;
+		old = stage_in(before, p, (size_t)(tab - p));
+		now = xstrndup(tab + 1, (size_t)(nl - tab - 1));
+		if (!old || strcmp(old, now))
+			strbuf_addf(out, "%lld\t%s\t%.*s\t%s\t%s\n",
+				    (long long)when, customer, (int)(tab - p), p,
+				    old ? old : "-", now);
+		free(old);
+		free(now);
+		p = nl + 1;
+	}
+	for (p = before; *p;) {
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+		char *now, *old;
+
+		if (!tab || !nl)
+			break;
+		now = stage_in(after, p, (size_t)(tab - p));
+		old = xstrndup(tab + 1, (size_t)(nl - tab - 1));
+		if (!now)	/* the deal was removed */
+			strbuf_addf(out, "%lld\t%s\t%.*s\t%s\t-\n",
+				    (long long)when, customer, (int)(tab - p), p,
+				    old);
+		free(now);
+		free(old);
+		p = nl + 1;
+	}
+}
+
+static int commit_stage_events(struct crm_store *s, git_commit *c,
+			       struct stage_memo *memo, struct strbuf *out)
+{
+	struct path_list paths = { NULL, 0, 0 };
+	git_commit *parent = NULL;
+	git_tree *before = NULL, *after = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (git_commit_parentcount(c) && git_commit_parent(&parent, c, 0))
+		return crm_git_error("cannot read a parent commit");
+	if ((parent && git_commit_tree(&before, parent)) ||
+	    git_commit_tree(&after, c)) {
+		rc = crm_git_error("cannot read a commit");
+		goto done;
+	}
+	if ((rc = crm_tree_diff(s, before, after, "", &paths)))
+		goto done;
+	for (i = 0; i < paths.n; i++) {
+		const char *path = paths.items[i], *slash = strrchr(path, '/');
+		size_t n = slash ? strlen(slash + 1) : 0;
+		git_oid a, b;
+		char *customer;
+
+		if (!starts_with(path, CRM_CUSTOMERS_DIR "/") || n <= 4 ||
+		    strcmp(slash + 1 + n - 4, ".yml"))
+			continue;
+		customer = xstrndup(slash + 1, n - 4);
+		crm_blob_at(&a, parent, path);
+		crm_blob_at(&b, c, path);
+		diff_stages(out, (time_t)git_commit_time(c), customer,
+			    deal_stages(s, memo, &a), deal_stages(s, memo, &b));
+		free(customer);
+	}
+done:
+	crm_path_list_release(&paths);
+	git_tree_free(before);
+	git_tree_free(after);
+	git_commit_free(parent);
+	return rc;
+}
+
+#define STAGES_CACHE "crm-cache/stages"
+#define STAGES_MAGIC "crm-stages 1 "
+
+static int emit_events(const char *lines, time_t until,
+		       crm_stage_event_fn fn, void *data)
+{
+	const char *p = lines;
+	int rc = 0;
+
+	while (*p && !rc) {
+		const char *nl = strchr(p, '\n');
+		char *line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		char *f[5], *q = line;
+		struct crm_stage_event e;
+		int k;
+
+		for (k = 0; k < 5; k++) {
+			f[k] = q;
+			q = strchr(q, '\t');
+			if (!q && k < 4)
+				break;
+			if (q)
+				*q++ = '\0';
+		}
+		if (k == 5) {
+			e.time = (time_t)strtoll(f[0], NULL, 10);
+			e.customer = f[1];
+			e.deal = f[2];
+			e.from = strcmp(f[3], "-") ? f[3] : NULL;
+			e.to = strcmp(f[4], "-") ? f[4] : NULL;
+			if (e.time <= until)
+				rc = fn(&e, data);
+		}
+		free(line);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	return rc;
+}
+
+int crm_store_stage_events(struct crm_store *s, time_t until,
+			   crm_stage_event_fn fn, void *data)
+{
+	struct strbuf path = STRBUF_INIT, cache = STRBUF_INIT, fresh = STRBUF_INIT;
+	struct strbuf branch = STRBUF_INIT, body = STRBUF_INIT;
+	struct stage_memo memo;
+	git_commit **todo = NULL;
+	size_t ntodo = 0, alloc = 0, i;
+	git_commit *c = NULL, *parent = NULL;
+	char head_hex[GIT_OID_HEXSZ + 1], cached_hex[GIT_OID_HEXSZ + 1] = "";
+	const char *events = "";
+	git_oid tip;
+	FILE *f;
+	int unborn, rc;
+
+	memset(&memo, 0, sizeof(memo));
+	if ((rc = crm_store_head(s, &branch, &tip, &unborn)) || unborn)
+		goto done;
+	git_oid_tostr(head_hex, sizeof(head_hex), &tip);
+	strbuf_addf(&path, "%s%s", s->gitdir, STAGES_CACHE);
+	if ((f = fopen(path.buf, "r"))) {
+		char buf[65536];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			strbuf_add(&cache, buf, n);
+		fclose(f);
+	}
+	if (starts_with(cache.buf, STAGES_MAGIC) &&
+	    cache.len > strlen(STAGES_MAGIC) + GIT_OID_HEXSZ) {
+		memcpy(cached_hex, cache.buf + strlen(STAGES_MAGIC),
+		       GIT_OID_HEXSZ);
+		cached_hex[GIT_OID_HEXSZ] = '\0';
+		events = cache.buf + strlen(STAGES_MAGIC) + GIT_OID_HEXSZ + 1;
+	}
+	/* the commits since the cached head, newest first */
+	if (git_commit_lookup(&c, s->repo, &tip)) {
+		rc = crm_git_error("cannot read HEAD");
+		goto done;
+	}
+	while (c) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+		if (!strcmp(hex, cached_hex)) {
+			git_commit_free(c);
+			c = NULL;
+			break;
+		}
+		ALLOC_GROW(todo, ntodo + 1, alloc);
+		todo[ntodo++] = c;
+		if (!git_commit_parentcount(c) ||
+		    git_commit_parent(&parent, c, 0)) {
+			git_error_clear();
+			c = NULL;
+			/* the cached head is not in this history: start over */
+			if (*cached_hex)
+				events = "";
+			break;
+		}
+		c = parent;
+		parent = NULL;
+	}
+	for (i = ntodo; i > 0 && !rc; i--)
+		rc = commit_stage_events(s, todo[i - 1], &memo, &fresh);
+	if (rc)
+		goto done;
+	if (ntodo) {
+		/* best effort: a read-only store only rereads its history */
+		strbuf_addf(&body, "%s%s\n%s%s", STAGES_MAGIC, head_hex, events,
+			    fresh.buf);
+		crm_write_file_atomic(path.buf, body.buf, body.len);
+	}
+	rc = emit_events(events, until, fn, data);
+	if (!rc)
+		rc = emit_events(fresh.buf, until, fn, data);
+done:
+	for (i = 0; i < ntodo; i++)
+		git_commit_free(todo[i]);
+	free(todo);
+	stage_memo_release(&memo);
+	strbuf_release(&path);
+	strbuf_release(&cache);
+	strbuf_release(&fresh);
+	strbuf_release(&branch);
+	strbuf_release(&body);
 	return rc;
 }

@@ -131,6 +131,28 @@ int crm_store_history(struct crm_store *s, const char *path,
 		      crm_history_cb cb, void *data);
 
 /*
+ * The last commit on HEAD's first-parent line made at or before `end`
+ * (40 hex digits), for reports --as-of; CRM_ENOTFOUND if none is.
+ */
+int crm_store_commit_before(struct crm_store *s, time_t end, char out[41]);
+
+/*
+ * Every change of a deal's stage along HEAD's first-parent history,
+ * oldest first, up to `until`: `from` is NULL for a new deal, `to` NULL
+ * for a removed one.  Kept in .git/crm-cache/stages, so only the commits
+ * since the last call are read.
+ */
+struct crm_stage_event {
+	time_t time;
+	const char *customer, *deal;
+	const char *from, *to;
+};
+typedef int (*crm_stage_event_fn)(const struct crm_stage_event *e,
+				  void *data);
+int crm_store_stage_events(struct crm_store *s, time_t until,
+			   crm_stage_event_fn fn, void *data);
+
+/*
  * Undo the latest crm commit not already undone, as a new commit.
  * `summary` receives the subject of the commit undone.
  */

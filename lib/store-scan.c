@@ -1,11 +1,14 @@
 /*
- * The record scan and its cache (see scan.h).
+ * The record scan and its cache (see scan.h); a store file, since it
+ * names each record by its git blob id.
  *
  * Cache file .git/crm-cache/<shard>: "CRMC1\n", the time the shard was
  * checked (ns), the entry count, then entries sorted by name:
  *
  *	u16 name length, name (the file name without .yml)
  *	i64 mtime ns, i64 ctime ns, u64 size, u64 inode
+ *	20 bytes: the git blob id of the file (reports --as-of find a
+ *	record's summary by the blob a past commit names)
  *	u8 status (0 summary, 1 broken), u32 length, bytes
  *
  * A summary is a node tree in preorder: one byte of kind, type, style
@@ -19,6 +22,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,11 +32,13 @@
 #include "error.h"
 #include "record.h"
 #include "scan.h"
+#include "store-internal.h"
+#include "strmap.h"
 #include "util.h"
 #include "yaml.h"
 
 #define CACHE_DIR "crm-cache"
-#define CACHE_MAGIC "CRMC1\n"
+#define CACHE_MAGIC "CRMC2\n"
 #define MAGIC_LEN 6
 /*
  * A file changed within this long of the check may change again in the
@@ -52,6 +58,7 @@ struct entry {
 	uint32_t len;
 	int fresh;		/* parsed on this scan: data is at fresh_off */
 	size_t fresh_off;
+	unsigned char blob[20];	/* the git blob id of the content */
 };
 
 /* ---- little helpers for the binary format ---- */
@@ -261,6 +268,7 @@ static void load_old_cache(struct shard *sh, const char *path)
 		r.p += nl;
 		if (take(&r, &e->mtime, 8) || take(&r, &e->ctime, 8) ||
 		    take(&r, &e->size, 8) || take(&r, &e->ino, 8) ||
+		    take(&r, e->blob, 20) ||
 		    take(&r, &st, 1) || take(&r, &e->len, 4) ||
 		    (size_t)(r.end - r.p) < e->len)
 			break;
@@ -330,6 +338,13 @@ static void parse_entry(struct shard *sh, struct entry *e, int dirfd,
 	}
 	if (fd >= 0)
 		close(fd);
+	{
+		git_oid oid;
+
+		crm_store_library_init();
+		if (!git_odb_hash(&oid, buf.buf, buf.len, GIT_OBJECT_BLOB))
+			memcpy(e->blob, oid.id, 20);
+	}
 	if (!rc && !(rc = crm_yaml_parse(&root, buf.buf, buf.len, path)))
 		rc = crm_record_check(root, id, path);
 	e->broken = rc != 0;
@@ -365,6 +380,7 @@ static int write_cache(struct shard *sh, const char *path, int64_t checked)
 		put_u64(&b, (uint64_t)e->ctime);
 		put_u64(&b, e->size);
 		put_u64(&b, e->ino);
+		strbuf_add(&b, e->blob, 20);
 		strbuf_addch(&b, e->broken);
 		put_u32(&b, e->len);
 		strbuf_add(&b, e->data, e->len);
@@ -384,6 +400,7 @@ struct scan_job {
 	crm_scan_fn fn;
 	void *data;
 	int rc;				/* first non-zero callback result */
+	struct strbuf message;		/* its error, from whichever thread */
 	int cache_writable;
 	struct crm_scan_stats stats;
 	pthread_mutex_t lock;
@@ -467,6 +484,7 @@ static size_t refresh_shard(struct shard *sh, char **names, size_t nnames,
 			e->broken = old->broken;
 			e->data = old->data;
 			e->len = old->len;
+			memcpy(e->blob, old->blob, 20);
 			continue;
 		}
 		strbuf_reset(&path);
@@ -577,9 +595,12 @@ static void scan_one(struct scan_job *job, const char *shard_name,
 	if (sh.damaged)
 		unlink(cache.buf);
 	if (rc) {
+		/* errors are per thread: carry the message to the caller */
 		pthread_mutex_lock(&job->lock);
-		if (!job->rc)
+		if (!job->rc) {
 			job->rc = rc;
+			strbuf_addstr(&job->message, crm_error_last());
+		}
 		pthread_mutex_unlock(&job->lock);
 	}
 	shard_release(&sh, names, nnames);
@@ -643,6 +664,7 @@ int crm_store_scan(struct crm_store *s, crm_scan_match_fn match,
 	struct dirent *de;
 
 	memset(&job, 0, sizeof(job));
+	strbuf_init(&job.message);
 	crm_store_abspath(&root, s, CRM_CUSTOMERS_DIR);
 	strbuf_addf(&cache_dir, "%s%s", crm_store_gitdir(s), CACHE_DIR);
 	job.cache_writable = !mkdir(cache_dir.buf, 0700) || errno == EEXIST;
@@ -671,6 +693,9 @@ int crm_store_scan(struct crm_store *s, crm_scan_match_fn match,
 	for (t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
 	pthread_mutex_destroy(&job.lock);
+	if (job.rc && job.message.len)
+		crm_error_set(job.rc, "%s", job.message.buf);
+	strbuf_release(&job.message);
 	if (stats)
 		*stats = job.stats;
 	for (i = 0; i < job.nshards; i++)
@@ -702,4 +727,154 @@ int crm_store_scan_cache_clear(struct crm_store *s)
 	strbuf_release(&dir);
 	strbuf_release(&f);
 	return 0;
+}
+
+/* ---- records as a past commit had them (crm report --as-of) ---- */
+
+struct blob_index {
+	struct shard sh;
+	struct crm_strmap by_blob;	/* hex blob id -> entry */
+};
+
+/* Index a shard's cache by blob id: most records did not change since. */
+static void index_shard(struct blob_index *bi, const char *cache_dir,
+			const char *shard)
+{
+	struct strbuf path = STRBUF_INIT;
+	char hex[41];
+	size_t i, j;
+
+	memset(bi, 0, sizeof(*bi));
+	strbuf_init(&bi->sh.old);
+	strbuf_init(&bi->sh.fresh);
+	strbuf_addf(&path, "%s/%s", cache_dir, shard);
+	load_old_cache(&bi->sh, path.buf);
+	for (i = 0; i < bi->sh.nold; i++) {
+		if (bi->sh.old_entries[i].broken)
+			continue;
+		for (j = 0; j < 20; j++)
+			snprintf(hex + 2 * j, 3, "%02x",
+				 bi->sh.old_entries[i].blob[j]);
+		crm_strmap_put(&bi->by_blob, hex, i);
+	}
+	strbuf_release(&path);
+}
+
+static void blob_index_release(struct blob_index *bi)
+{
+	shard_release(&bi->sh, NULL, 0);
+	crm_strmap_release(&bi->by_blob);
+}
+
+static int visit_blob(struct crm_store *s, const git_tree_entry *te,
+		      const char *shard, struct blob_index *bi,
+		      struct arena *arena, crm_scan_match_fn match,
+		      crm_scan_fn fn, void *data)
+{
+	const char *name = git_tree_entry_name(te);
+	size_t n = strlen(name), at;
+	struct strbuf id = STRBUF_INIT, path = STRBUF_INIT, sum = STRBUF_INIT;
+	struct crm_scan_record r;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_blob *blob = NULL;
+	struct crm_node *root = NULL;
+	int rc = 0;
+
+	if (n <= 4 || strcmp(name + n - 4, ".yml") ||
+	    git_tree_entry_type(te) != GIT_OBJECT_BLOB)
+		return 0;
+	strbuf_add(&id, name, n - 4);
+	strbuf_addf(&path, "%s/%s/%s", CRM_CUSTOMERS_DIR, shard, name);
+	memset(&r, 0, sizeof(r));
+	r.id = id.buf;
+	r.path = path.buf;
+	git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(te));
+	if (crm_strmap_get(&bi->by_blob, hex, &at)) {
+		const struct entry *e = &bi->sh.old_entries[at];
+
+		r.summary = arena_load(arena, e->data, e->len);
+	}
+	if (!r.summary) {
+		if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(te))) {
+			rc = crm_git_error("cannot read a record of the past");
+			goto done;
+		}
+		if (crm_yaml_parse(&root, git_blob_rawcontent(blob),
+				   (size_t)git_blob_rawsize(blob), path.buf) ||
+		    crm_record_check(root, id.buf, path.buf)) {
+			r.error = crm_error_last();
+		} else {
+			make_summary(&sum, root);
+			r.summary = arena_load(arena,
+					       (const unsigned char *)sum.buf,
+					       sum.len);
+		}
+	}
+	if (r.summary && match && !match(&r, data))
+		goto done;
+	rc = fn(&r, data);
+done:
+	crm_node_free(root);
+	git_blob_free(blob);
+	strbuf_release(&id);
+	strbuf_release(&path);
+	strbuf_release(&sum);
+	return rc;
+}
+
+int crm_store_scan_commit(struct crm_store *s, const char *commit_hex,
+			  crm_scan_match_fn match, crm_scan_fn fn, void *data)
+{
+	struct strbuf cache_dir = STRBUF_INIT;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL, *customers = NULL;
+	git_tree_entry *entry = NULL;
+	struct arena arena;
+	git_oid oid;
+	size_t i, j;
+	int rc = 0;
+
+	memset(&arena, 0, sizeof(arena));
+	strbuf_addf(&cache_dir, "%s%s", crm_store_gitdir(s), CACHE_DIR);
+	if (git_oid_fromstr(&oid, commit_hex) ||
+	    git_commit_lookup(&commit, s->repo, &oid) ||
+	    git_commit_tree(&tree, commit)) {
+		rc = crm_git_error("cannot read the commit");
+		goto done;
+	}
+	if (git_tree_entry_bypath(&entry, tree, CRM_CUSTOMERS_DIR)) {
+		git_error_clear();
+		goto done;	/* no customers yet then */
+	}
+	if (git_tree_lookup(&customers, s->repo, git_tree_entry_id(entry))) {
+		rc = crm_git_error("cannot read a tree");
+		goto done;
+	}
+	for (i = 0; i < git_tree_entrycount(customers) && !rc; i++) {
+		const git_tree_entry *se = git_tree_entry_byindex(customers, i);
+		struct blob_index bi;
+		git_tree *shard = NULL;
+
+		if (git_tree_entry_type(se) != GIT_OBJECT_TREE)
+			continue;
+		if (git_tree_lookup(&shard, s->repo, git_tree_entry_id(se))) {
+			rc = crm_git_error("cannot read a tree");
+			break;
+		}
+		index_shard(&bi, cache_dir.buf, git_tree_entry_name(se));
+		for (j = 0; j < git_tree_entrycount(shard) && !rc; j++)
+			rc = visit_blob(s, git_tree_entry_byindex(shard, j),
+					git_tree_entry_name(se), &bi, &arena,
+					match, fn, data);
+		blob_index_release(&bi);
+		git_tree_free(shard);
+	}
+done:
+	arena_release(&arena);
+	git_tree_entry_free(entry);
+	git_tree_free(customers);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	strbuf_release(&cache_dir);
+	return rc;
 }

@@ -1,0 +1,155 @@
+#!/bin/sh
+test_description='crm report: every figure checked against a hand count'
+. ./test-lib.sh
+
+# A store with a known history: each step at a fixed day.
+at() {
+	export CRM_NOW="$1T09:00:00+00:00"
+	export GIT_AUTHOR_DATE="$1T09:00:00+00:00" GIT_COMMITTER_DATE="$1T09:00:00+00:00"
+}
+
+test_expect_success 'setup: half a year of a small business' '
+	at 2026-06-01 && crm init >/dev/null &&
+	crm add "Jane" --owner alice >/dev/null && crm add "Bob" --owner bob >/dev/null &&
+	crm add "Cy" --owner alice >/dev/null &&
+	at 2026-06-02 &&
+	crm deal add jane "Site" --value 1000 --close 2026-12-15 >/dev/null &&
+	crm deal add bob "Mural" --value 500.50 --currency USD --probability 40 >/dev/null &&
+	crm deal add cy "Audit" --value 300 --close 2026-11-01 >/dev/null &&
+	at 2026-06-10 && crm deal set jane/site --stage proposal &&
+	crm log jane "call" --type call --at 2026-06-10T10:00:00+00:00 &&
+	at 2026-06-20 && crm deal set cy/audit --stage qualified &&
+	at 2026-07-01 && crm deal set jane/site --stage won &&
+	crm deal add bob "Fence" --value 200 >/dev/null &&
+	at 2026-07-05 && crm deal set bob/fence --stage lost &&
+	at 2026-08-01 && crm deal set cy/audit --stage negotiation &&
+	at 2026-08-11 && crm deal set cy/audit --stage qualified &&
+	at 2026-09-01 && crm deal add jane "Hosting" --value 50.25 --close 2027-01-10 >/dev/null &&
+	at 2026-09-02 && crm deal rm jane/hosting &&
+	at 2026-09-03 && crm undo >/dev/null &&
+	at 2026-11-10 && crm log bob "met" --type meeting &&
+	crm log cy "mail" --type email --at 2026-11-12T08:00:00+00:00 &&
+	crm log cy "mail again" --type email --at 2026-11-20T08:00:00+00:00 &&
+	at 2026-11-23
+'
+
+# Weighted values round half to even: 50.25 x 10% = 5.025 -> 5.02.
+test_expect_success 'pipeline: open deals per stage, totals and weighted' '
+	crm report pipeline --format tsv >out &&
+	cat >expect <<-\EOT &&
+	report	name	currency	count	total	weighted
+	pipeline	lead	USD	1	500.50	200.20
+	pipeline	lead	EUR	1	50.25	5.02
+	pipeline	qualified	EUR	1	300.00	75.00
+	pipeline	total	USD	1	500.50	200.20
+	pipeline	total	EUR	2	350.25	80.02
+	EOT
+	sort expect >e && sort out >a && test_cmp e a
+'
+
+test_expect_success 'forecast: by close month, the past-due flagged' '
+	crm report forecast --months 3 --format tsv >out &&
+	test_grep "^forecast	overdue	EUR	1	300.00	75.00$" out &&
+	test_grep "^forecast	2027-01	EUR	1	50.25	5.02$" out &&
+	test_grep "^forecast	no date	USD	1	500.50	200.20$" out &&
+	test_line_count = 4 out
+'
+
+test_expect_success 'won and lost in a period: rate, size, cycle' '
+	crm report winloss --since 2026-06-01 --until 2026-07-31 --json >out &&
+	python3 -c "
+import json; d = json.load(open(\"out\"))[\"winloss\"]
+assert d[\"won\"] == 1 and d[\"lost\"] == 1 and d[\"win_rate\"] == \"50.0%\", d
+# Site: created 06-02, won 07-01 (29 days); Fence: 07-01 to 07-05 (4): 33 / 2
+assert d[\"average_cycle_days\"] == \"16\", d
+assert d[\"won_value\"] == [{\"name\": \"won\", \"currency\": \"EUR\", \"count\": 1, \"total\": \"1000.00\", \"weighted\": \"1000.00\"}], d
+" &&
+	crm report winloss --since 2026-08-01 --json >out &&
+	python3 -c "
+import json; d = json.load(open(\"out\"))[\"winloss\"]; assert d[\"won\"] == 0 and d[\"lost\"] == 0, d"
+'
+
+test_expect_success 'activity: per type, per person, per week' '
+	crm report activity --since 2026-11-01 --json >out &&
+	python3 -c "
+import json; d = json.load(open(\"out\"))[\"activity\"]
+assert d[\"interactions\"] == 3, d
+assert d[\"type\"] == {\"email\": 2, \"meeting\": 1}, d
+assert d[\"by\"] == {\"author\": 3}, d
+assert d[\"week\"] == {\"2026-W46\": 2, \"2026-W47\": 1}, d
+"
+'
+
+test_expect_success 'stale customers and rotting deals' '
+	crm report stale --days 30 --format tsv >out &&
+	test_grep "^stale	customer	jane	166" out &&
+	test_grep ! "customer	bob" out &&
+	test_grep ! "customer	cy" out &&
+	test_grep "^stale	deal	bob/mural	174	lead" out &&
+	test_grep "^stale	deal	cy/audit	104	qualified" out
+'
+
+test_expect_success 'funnel from git history: a deal back a stage, one deleted and restored' '
+	crm report funnel --json >out &&
+	python3 -c "
+import json; d = {s[\"stage\"]: s for s in json.load(open(\"out\"))[\"funnel\"]}
+assert d[\"lead\"][\"reached\"] == 5, d     # site mural audit fence hosting
+assert d[\"qualified\"][\"reached\"] == 2, d  # site (passed it), audit
+assert d[\"proposal\"][\"reached\"] == 2, d   # site, audit (went to negotiation)
+assert d[\"negotiation\"][\"reached\"] == 2, d
+assert d[\"won\"][\"reached\"] == 1, d
+assert d[\"lost\"][\"reached\"] == 1, d
+assert d[\"qualified\"][\"conversion\"] == \"40%\", d
+# lead: site 8 days, audit 18, fence 4, hosting 1 (then removed) -> median 6.0
+assert d[\"lead\"][\"median_days\"] == \"6.0\", d
+# qualified: audit 06-20..08-01 = 42 days (the second stay is still open)
+assert d[\"qualified\"][\"median_days\"] == \"42.0\", d
+assert d[\"negotiation\"][\"median_days\"] == \"10.0\", d
+"
+'
+
+test_expect_success '--as-of reads the store as it stood, from history' '
+	crm report pipeline --as-of 2026-06-05 --format tsv >out &&
+	test_grep "^pipeline	lead	EUR	2	1300.00	130.00$" out &&
+	test_grep "^pipeline	lead	USD	1	500.50	200.20$" out &&
+	crm report pipeline --as-of 2026-07-02 --format tsv >out &&
+	test_grep "^pipeline	lead	EUR	1	200.00	20.00$" out &&
+	test_grep "^pipeline	qualified	EUR	1	300.00	75.00$" out &&
+	crm report pipeline --as-of 2026-09-02 --format tsv >out &&
+	test_grep ! "50.25" out &&
+	crm report pipeline --as-of 2026-09-01 --format tsv >out &&
+	test_grep "^pipeline	lead	EUR	1	50.25	5.02$" out
+'
+
+test_expect_success '--as-of agrees with the report on a checkout of that day' '
+	crm report pipeline --as-of 2026-07-02 --format tsv >asof &&
+	c=$(git -C "$CRM_DIR" rev-list -1 --before="2026-07-02 23:59:59 +0000" HEAD) &&
+	git clone -q "$CRM_DIR" then && git -C then checkout -q "$c" &&
+	crm -C then report pipeline --format tsv >then.tsv &&
+	test_cmp asof then.tsv
+'
+
+test_expect_success 'filters and --owner' '
+	crm report pipeline --owner bob --format tsv >out &&
+	test_grep "USD" out && test_grep ! "EUR" out &&
+	crm report pipeline owner:alice --format tsv >out &&
+	test_grep ! "USD" out
+'
+
+test_expect_success 'human output has bars; ASCII when piped' '
+	crm report all >out &&
+	test_grep "^Pipeline" out && test_grep "^Funnel" out &&
+	test_grep "#" out &&
+	test_grep ! "$(printf "\342\226\210")" out
+'
+
+test_expect_success 'bad input' '
+	test_must_fail 1 crm report --as-of 2020-01-01 2>err &&
+	test_grep "no commit that old" err &&
+	test_must_fail 1 crm report --since nonsense 2>err &&
+	test_must_fail 2 crm report --days x 2>err &&
+	test_must_fail 2 crm report --since 2026-11-01 --until 2026-10-01 2>err &&
+	test_must_fail 2 crm report --format xml 2>err
+'
+
+test_done
