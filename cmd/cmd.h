@@ -163,7 +163,13 @@ typedef int (*record_match_fn)(const struct crm_node *summary, void *data);
 int records_each(struct crm_ctx *ctx, record_match_fn match, record_fn fn,
 		 void *data);
 
-/* Resolve <who> to one record (crm(1): WHO).  Errors are reported. */
+/*
+ * Resolve <who> to one record's id and path (crm(1): WHO), without
+ * parsing it: a record crm cannot read can still be found, to fix it.
+ * The caller frees both.  Errors are reported.
+ */
+int who_find(struct crm_ctx *ctx, const char *who, char **id, char **path);
+/* Resolve <who> and load the record.  Errors are reported. */
 int who_load(struct crm_record **out, struct crm_ctx *ctx, const char *who);
 /* Read the record with `id` at `path`. */
 int record_load(struct crm_record **out, struct crm_ctx *ctx, const char *id,

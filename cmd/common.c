@@ -74,6 +74,7 @@ struct who_search {
 	const char *who;
 	struct strbuf folded;
 	int best;			/* the most exact tier seen */
+	size_t broken;			/* records skipped as unreadable */
 	struct strlist ids, paths, names;	/* matches at that tier */
 };
 
@@ -108,70 +109,126 @@ static int who_visit(const char *id, const char *path,
 	return 0;
 }
 
+/*
+ * A record crm cannot parse still has its id, from its file name: if that
+ * is what the user named, loading it says what is wrong and where, which
+ * "no customer matches" would hide.
+ */
+static int who_visit_any(const struct crm_scan_record *r, void *data)
+{
+	struct who_search *ws = data;
+	int tier;
+
+	if (r->summary)
+		return who_visit(r->id, r->path, r->summary, ws);
+	tier = !strcmp(r->id, ws->who) ? CRM_WHO_ID :
+	       starts_with(r->id, ws->who) ? CRM_WHO_ID_PREFIX : -1;
+	if (tier < 0) {
+		if (ws->broken++ < BROKEN_WARNINGS)
+			cmd_warn("skipping %s", r->error);
+		return 0;
+	}
+	if (tier > ws->best)
+		return 0;
+	if (tier < ws->best) {
+		who_clear(ws);
+		ws->best = tier;
+	}
+	strlist_add(&ws->ids, xstrdup(r->id));
+	strlist_add(&ws->paths, xstrdup(r->path));
+	strlist_add(&ws->names, xstrdup("(cannot be read)"));
+	return 0;
+}
+
 static int id_order(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int who_load(struct crm_record **out, struct crm_ctx *ctx, const char *who)
+/* "'x' matches 3 customers; say which:", then one line each, by id */
+static void who_list_candidates(const struct who_search *ws)
 {
-	struct strbuf path = STRBUF_INIT;
-	struct who_search ws;
+	struct strbuf line = STRBUF_INIT;
+	char **lines = xcalloc(ws->ids.n, sizeof(*lines));
 	size_t i;
-	int rc = 1;
 
-	*out = NULL;
+	cmd_error("'%s' matches %zu customers; say which:", ws->who,
+		  ws->ids.n);
+	for (i = 0; i < ws->ids.n; i++) {
+		strbuf_reset(&line);
+		strbuf_addf(&line, "  %-24s %s", ws->ids.items[i],
+			    ws->names.items[i]);
+		lines[i] = xstrdup(line.buf);
+	}
+	qsort(lines, ws->ids.n, sizeof(*lines), id_order);
+	for (i = 0; i < ws->ids.n; i++) {
+		fprintf(stderr, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	strbuf_release(&line);
+}
+
+int who_find(struct crm_ctx *ctx, const char *who, char **id, char **path)
+{
+	struct strbuf exact = STRBUF_INIT;
+	struct who_search ws;
+	int rc = 1, scan_rc;
+
+	*id = *path = NULL;
 	if (!*who) {
 		cmd_error("no customer given");
 		return 2;
 	}
 	/* an exact id needs no scan */
 	if (crm_id_valid(who)) {
-		crm_store_record_path(&path, who);
-		if (crm_store_file_exists(ctx->store, path.buf)) {
-			rc = record_load(out, ctx, who, path.buf) ? cmd_fail() : 0;
-			strbuf_release(&path);
-			return rc;
+		crm_store_record_path(&exact, who);
+		if (crm_store_file_exists(ctx->store, exact.buf)) {
+			*id = xstrdup(who);
+			*path = strbuf_detach(&exact, NULL);
+			return 0;
 		}
 	}
-	strbuf_release(&path);
+	strbuf_release(&exact);
 	memset(&ws, 0, sizeof(ws));
 	ws.who = who;
 	ws.best = CRM_WHO_TIERS;
 	strbuf_init(&ws.folded);
 	crm_text_fold(&ws.folded, who);
-	if (records_each(ctx, NULL, who_visit, &ws)) {
+	scan_rc = crm_store_scan(ctx->store, NULL, who_visit_any, &ws, NULL);
+	if (ws.broken > BROKEN_WARNINGS)
+		cmd_warn("... and %zu more records that cannot be read",
+			 ws.broken - BROKEN_WARNINGS);
+	if (scan_rc) {
 		rc = cmd_fail();
 	} else if (!ws.ids.n) {
 		cmd_error("no customer matches '%s'", who);
 	} else if (ws.ids.n > 1) {
-		struct strbuf line = STRBUF_INIT;
-		char **lines = xcalloc(ws.ids.n, sizeof(*lines));
-
-		cmd_error("'%s' matches %zu customers; say which:", who,
-			  ws.ids.n);
-		for (i = 0; i < ws.ids.n; i++) {
-			strbuf_reset(&line);
-			strbuf_addf(&line, "  %-24s %s", ws.ids.items[i],
-				    ws.names.items[i]);
-			lines[i] = xstrdup(line.buf);
-		}
-		qsort(lines, ws.ids.n, sizeof(*lines), id_order);
-		for (i = 0; i < ws.ids.n; i++) {
-			fprintf(stderr, "%s\n", lines[i]);
-			free(lines[i]);
-		}
-		free(lines);
-		strbuf_release(&line);
+		who_list_candidates(&ws);
 	} else {
-		rc = record_load(out, ctx, ws.ids.items[0], ws.paths.items[0]) ?
-		     cmd_fail() : 0;
+		*id = xstrdup(ws.ids.items[0]);
+		*path = xstrdup(ws.paths.items[0]);
+		rc = 0;
 	}
 	who_clear(&ws);
 	strlist_release(&ws.ids);
 	strlist_release(&ws.paths);
 	strlist_release(&ws.names);
 	strbuf_release(&ws.folded);
+	return rc;
+}
+
+int who_load(struct crm_record **out, struct crm_ctx *ctx, const char *who)
+{
+	char *id, *path;
+	int rc;
+
+	*out = NULL;
+	if ((rc = who_find(ctx, who, &id, &path)))
+		return rc;
+	rc = record_load(out, ctx, id, path) ? cmd_fail() : 0;
+	free(id);
+	free(path);
 	return rc;
 }
 

@@ -100,7 +100,8 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 	struct strbuf original = STRBUF_INIT, edited = STRBUF_INIT;
 	struct strbuf original_now = STRBUF_INIT;
 	struct strbuf tmp = STRBUF_INIT, msg = STRBUF_INIT;
-	struct crm_record *r = NULL, *checked = NULL;
+	struct crm_record *checked = NULL;
+	char *id = NULL, *path = NULL;
 	struct crm_change change;
 	int rc, fd = -1;
 
@@ -113,15 +114,16 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 		rc = cmd_usage_error(&spec_edit, ctx, "give one customer");
 		goto done;
 	}
-	if ((rc = who_load(&r, ctx, args.items[0])))
+	/* not parsed: editing is how a broken record gets fixed */
+	if ((rc = who_find(ctx, args.items[0], &id, &path)))
 		goto done;
-	if (crm_store_read_file(&original, ctx->store, r->path)) {
+	if (crm_store_read_file(&original, ctx->store, path)) {
 		rc = cmd_fail();
 		goto done;
 	}
 	/* the copy lives in .git, private, never in the working tree */
 	strbuf_addf(&tmp, "%scrm-edit-%s-XXXXXX.yml",
-		    crm_store_gitdir(ctx->store), r->id);
+		    crm_store_gitdir(ctx->store), id);
 	fd = mkstemps(tmp.buf, 4);
 	if (fd < 0 || write(fd, original.buf, original.len) !=
 		      (ssize_t)original.len || close(fd)) {
@@ -141,9 +143,9 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 		}
 		crm_record_free(checked);
 		checked = NULL;
-		if (!crm_record_parse(&checked, r->id, r->path, edited.buf,
+		if (!crm_record_parse(&checked, id, path, edited.buf,
 				      edited.len) &&
-		    !crm_record_check_values(checked->root, r->path))
+		    !crm_record_check_values(checked->root, path))
 			break;
 		cmd_error("%s", crm_error_last());
 		if (!ask_again()) {
@@ -166,20 +168,20 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 	 */
 	strbuf_reset(&original_now);
 	if (crm_store_lock(ctx->store) ||
-	    crm_store_read_file(&original_now, ctx->store, r->path)) {
+	    crm_store_read_file(&original_now, ctx->store, path)) {
 		rc = cmd_fail();
 		goto done;
 	}
 	if (original_now.len != original.len ||
 	    memcmp(original_now.buf, original.buf, original.len)) {
 		cmd_error("%s changed while you were editing; your edit is "
-			  "kept in %s", r->path, tmp.buf);
+			  "kept in %s", path, tmp.buf);
 		strbuf_reset(&tmp);
 		rc = 1;
 		goto done;
 	}
-	strbuf_addf(&msg, "crm: edit %s", r->id);
-	change.path = r->path;
+	strbuf_addf(&msg, "crm: edit %s", id);
+	change.path = path;
 	change.data = edited.buf;
 	change.len = edited.len;
 	rc = crm_store_commit(ctx->store, &change, 1, msg.buf);
@@ -190,7 +192,8 @@ int cmd_edit(int argc, char **argv, struct crm_ctx *ctx)
 done:
 	if (tmp.len)
 		unlink(tmp.buf);
-	crm_record_free(r);
+	free(id);
+	free(path);
 	crm_record_free(checked);
 	strlist_release(&args);
 	strbuf_release(&original);

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd.h"
 
@@ -21,7 +22,7 @@ const struct cmd_spec spec_path = { "path", usage, options, args_complete, 0 };
 int cmd_path(int argc, char **argv, struct crm_ctx *ctx)
 {
 	struct strlist args = { NULL, 0, 0 };
-	struct crm_record *r = NULL;
+	char *id = NULL, *path = NULL;
 	int rc;
 
 	rc = cmd_parse(&spec_path, argc, argv, &args, ctx);
@@ -33,14 +34,16 @@ int cmd_path(int argc, char **argv, struct crm_ctx *ctx)
 		rc = cmd_usage_error(&spec_path, ctx, "give one customer");
 		goto done;
 	}
-	if ((rc = who_load(&r, ctx, args.items[0])))
+	/* found, not parsed: the path of a broken record is how to fix it */
+	if ((rc = who_find(ctx, args.items[0], &id, &path)))
 		goto done;
 	if (relative)
-		printf("%s\n", r->path);
+		printf("%s\n", path);
 	else
-		printf("%s/%s\n", crm_store_root(ctx->store), r->path);
+		printf("%s/%s\n", crm_store_root(ctx->store), path);
 done:
-	crm_record_free(r);
+	free(id);
+	free(path);
 	strlist_release(&args);
 	return rc;
 }

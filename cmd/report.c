@@ -30,7 +30,7 @@ static const struct cmd_option options[] = {
 	{ 'o', "owner", OPT_STRING, &owner, "<owner>", "only customers of <owner>", 0, NULL },
 	{ 0, "days", OPT_STRING, &days, "<n>", "stale after <n> days (default: stale_days of .crm.yml)", 0, NULL },
 	{ 0, "months", OPT_STRING, &months, "<n>", "forecast this many months ahead (default 6)", 0, NULL },
-	OPT_JSON(json),
+	{ 0, "json", OPT_FLAG, &json, NULL, "print one JSON object, a member per report", 0, NULL },
 	OPT_FORMAT(format),
 	OPT_END_MARK,
 };

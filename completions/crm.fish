@@ -110,7 +110,7 @@ complete -c crm -n '__fish_seen_subcommand_from report' -l as-of -r -d 'the stor
 complete -c crm -n '__fish_seen_subcommand_from report' -l owner -s o -r -d 'only customers of <owner>'
 complete -c crm -n '__fish_seen_subcommand_from report' -l days -r -d 'stale after <n> days (default: stale_days of .crm.yml)'
 complete -c crm -n '__fish_seen_subcommand_from report' -l months -r -d 'forecast this many months ahead (default 6)'
-complete -c crm -n '__fish_seen_subcommand_from report' -l json -d 'print one JSON array'
+complete -c crm -n '__fish_seen_subcommand_from report' -l json -d 'print one JSON object, a member per report'
 complete -c crm -n '__fish_seen_subcommand_from report' -l format -r -a 'tsv json' -d '\'tsv\' for tab-separated values, \'json\' for JSON'
 complete -c crm -n '__fish_seen_subcommand_from report' -a '(null)'
 complete -c crm -n '__fish_seen_subcommand_from import' -l map -s m -r -d 'read <column> as <field> (\'-\' skips it; repeatable)'

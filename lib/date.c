@@ -20,12 +20,13 @@
 static const char date_range[] = "dates run from 0001-01-01 to 9999-12-31";
 
 static const char date_forms[] =
-	"YYYY-MM-DD, today, tomorrow, yesterday, a weekday, +3d, 2w, 1m, 1y, "
-	"eow, eom, eoy, sow, som or soy";
+	"YYYY-MM-DD, today, tomorrow, yesterday, a weekday, last friday, +3d, "
+	"-2w, 1m, 3 days ago, in 2 weeks, eow, eom, eoy, sow, som or soy";
 
 static const char moment_forms[] =
 	"now, YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], YYYY-MM-DD, today, tomorrow, "
-	"yesterday, a weekday, +3d, 2w, 1m, 1y, eow, eom, eoy, sow, som or soy";
+	"yesterday, a weekday, last friday, +3d, -2w, 1m, 3 days ago, "
+	"in 2 weeks, eow, eom, eoy, sow, som or soy";
 
 /*
  * How an internal parse failed.  Only the public functions write the
@@ -429,6 +430,57 @@ static enum parse_result parse_interval(struct crm_interval *out,
 	return PARSE_OK;
 }
 
+/*
+ * What people type for an interval in words: "3 days ago", "in 2 weeks",
+ * "1w ago", "in 1 month". One space between the words, as for "next".
+ */
+static enum parse_result parse_spoken_interval(struct crm_interval *out,
+					       const char *s)
+{
+	static const struct {
+		const char *word;
+		char unit;
+	} units[] = {
+		{ "d", 'd' }, { "day", 'd' }, { "days", 'd' },
+		{ "w", 'w' }, { "week", 'w' }, { "weeks", 'w' },
+		{ "m", 'm' }, { "month", 'm' }, { "months", 'm' },
+		{ "y", 'y' }, { "year", 'y' }, { "years", 'y' },
+	};
+	char compact[16], word[8];
+	size_t len, digits = 0, i;
+	int ahead, ago;
+	enum parse_result r;
+
+	ahead = starts_with_ci(s, "in ");
+	if (ahead)
+		s += 3;
+	len = strlen(s);
+	ago = len > 4 && !ascii_casecmp(s + len - 4, " ago");
+	if (ago)
+		len -= 4;
+	if (ahead == ago)
+		return PARSE_BAD;
+	while (digits < len && is_digit(s[digits]))
+		digits++;
+	/* the digits, then the unit right after them or after one space */
+	i = digits < len && s[digits] == ' ' ? digits + 1 : digits;
+	if (!digits || digits > 13 || len - i >= sizeof(word) || i == len)
+		return PARSE_BAD;
+	memcpy(word, s + i, len - i);
+	word[len - i] = '\0';
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!ascii_casecmp(word, units[i].word))
+			break;
+	if (i == ARRAY_SIZE(units))
+		return PARSE_BAD;
+	memcpy(compact, s, digits);
+	compact[digits] = units[i].unit;
+	compact[digits + 1] = '\0';
+	if ((r = parse_interval(out, compact)) == PARSE_OK && ago)
+		out->n = -out->n;
+	return r;
+}
+
 static enum parse_result add_interval(struct crm_date *out,
 				      const struct crm_date *d,
 				      const struct crm_interval *iv)
@@ -492,6 +544,12 @@ static enum parse_result parse_word(struct crm_date *out, const char *s,
 		out->day = end ? 31 : 1;
 		return PARSE_OK;
 	}
+	/* "last friday": strictly before today, as "friday" is after it */
+	if (starts_with_ci(s, "last ") && (target = weekday_word(s + 5))) {
+		int behind = (int)floor_mod(weekday - target, 7);
+
+		return date_of_days(out, today - (behind ? behind : 7));
+	}
 	/* "next monday" says what "monday" means; both are accepted */
 	if (starts_with_ci(s, "next "))
 		s += 5;
@@ -515,6 +573,8 @@ static enum parse_result parse_date(struct crm_date *out, const char *s,
 	if (year_digits)
 		return parse_iso_date(out, s, year_digits);
 	r = parse_interval(&iv, s);
+	if (r == PARSE_BAD)
+		r = parse_spoken_interval(&iv, s);
 	if (r == PARSE_RANGE)
 		return r;
 	/* a `now` outside the range has no today to count from */

@@ -17,6 +17,33 @@ test_expect_success 'a YAML error is reported as path:line:column' '
 	test_line_count = 1 err
 '
 
+test_expect_success 'a broken record named by an id prefix says what is wrong' '
+	rel=$(crm path --relative bad-one) &&
+	test_must_fail 1 crm show bad 2>err &&
+	test_grep "^crm: $rel:4:1: " err &&
+	test_line_count = 1 err &&
+	crm show good >out 2>err &&
+	test_grep "Good One" out &&
+	test_grep "warning: skipping customers/.*/bad-one.yml:4:1:" err &&
+	test_must_fail 1 crm show nobody 2>err &&
+	test_grep "no customer matches .nobody." err
+'
+
+test_expect_success 'crm path and crm edit find a broken record, to fix it' '
+	rel=$(crm path --relative bad-one) &&
+	test "$(crm path --relative bad)" = "$rel" &&
+	test "$(crm path bad)" = "$CRM_DIR/$rel" &&
+	cp "$CRM_DIR/$rel" broken.yml &&
+	EDITOR="sed -i s/oops\$/oops]/" crm edit bad &&
+	crm show bad-one >out &&
+	test_grep "oops" out &&
+	git -C "$CRM_DIR" log -1 --format=%s >msg &&
+	test_grep "^crm: edit bad-one$" msg &&
+	cp broken.yml "$CRM_DIR/$rel" &&
+	git -C "$CRM_DIR" commit -qam "break it again" &&
+	test_must_fail 1 crm show bad 2>err && test_grep ":4:1:" err
+'
+
 test_expect_success 'list lists the rest and warns once' '
 	crm list >out 2>err &&
 	test_line_count = 2 out &&

@@ -12,8 +12,8 @@
 #define MONDAY "2026-11-23T09:00:00+01:00"
 
 static const char date_forms[] =
-	"use YYYY-MM-DD, today, tomorrow, yesterday, a weekday, +3d, 2w, 1m, "
-	"1y, eow, eom, eoy, sow, som or soy";
+	"use YYYY-MM-DD, today, tomorrow, yesterday, a weekday, last friday, "
+	"+3d, -2w, 1m, 3 days ago, in 2 weeks, eow, eom, eoy, sow, som or soy";
 
 static void use_tz(const char *tz)
 {
@@ -277,6 +277,29 @@ static void test_date__year_end(void **state)
 	expect_date("2027-01-01T04:30:00Z", "tomorrow", "2027-01-01");
 }
 
+static void test_date__spoken_intervals_and_last_weekday(void **state)
+{
+	(void)state;
+	use_tz("Europe/Paris");
+	expect_date(MONDAY, "3 days ago", "2026-11-20");
+	expect_date(MONDAY, "1 day ago", "2026-11-22");
+	expect_date(MONDAY, "1w ago", "2026-11-16");
+	expect_date(MONDAY, "2 Weeks Ago", "2026-11-09");
+	expect_date(MONDAY, "1 month ago", "2026-10-23");
+	expect_date(MONDAY, "1 year ago", "2025-11-23");
+	expect_date(MONDAY, "in 2 weeks", "2026-12-07");
+	expect_date(MONDAY, "in 3d", "2026-11-26");
+	expect_date(MONDAY, "in 1 month", "2026-12-23");
+	expect_date(MONDAY, "0 days ago", "2026-11-23");
+	/* strictly before today: on a Monday, "last monday" is a week ago */
+	expect_date(MONDAY, "last friday", "2026-11-20");
+	expect_date(MONDAY, "last sunday", "2026-11-22");
+	expect_date(MONDAY, "last monday", "2026-11-16");
+	expect_date(MONDAY, "Last Tue", "2026-11-17");
+	expect_moment(MONDAY, "last friday", "2026-11-20T00:00:00+01:00");
+	expect_date_refused(MONDAY, "99999999999 days ago", "out of range");
+}
+
 static void test_date__garbage_is_refused_with_the_forms(void **state)
 {
 	static const char *const garbage[] = {
@@ -290,7 +313,10 @@ static void test_date__garbage_is_refused_with_the_forms(void **state)
 		"2026-11-22T10:15+01", "2026-11-22T10:15+24:00",
 		"2026-11-22T10:15:00+01:00x", "2026-11-22T10:15:00.",
 		"2026-11-22T", "2026-11-22X10:15", "99999999999999999999x",
-		"10000-13-01",
+		"10000-13-01", "in 3 days ago", "3 days", "in -3d", "+3d ago",
+		"in  3 days", "3  days ago", "3 fortnights ago", "in days",
+		"ago", " ago", "in ", "last", "last week", "last 3d",
+		"3 days ago ", "3 dayss ago",
 	};
 	size_t i;
 
@@ -811,8 +837,8 @@ static void test_date__moment_errors(void **state)
 	expect_moment_refused(MONDAY, "soon", "'soon' is not a moment; use "
 			      "now, YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], "
 			      "YYYY-MM-DD, today, tomorrow, yesterday, a "
-			      "weekday, +3d, 2w, 1m, 1y, eow, eom, eoy, sow, "
-			      "som or soy");
+			      "weekday, last friday, +3d, -2w, 1m, 3 days ago, "
+			      "in 2 weeks, eow, eom, eoy, sow, som or soy");
 	expect_moment_refused(MONDAY, "+99999999999d",
 			      "'+99999999999d' is out of range");
 	expect_moment_refused(MONDAY, "0000-01-01T00:00Z",
@@ -888,6 +914,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_date__months_and_years_clamp_to_month_end),
 	cmocka_unit_test(test_date__week_month_and_year_bounds),
 	cmocka_unit_test(test_date__year_end),
+	cmocka_unit_test(test_date__spoken_intervals_and_last_weekday),
 	cmocka_unit_test(test_date__garbage_is_refused_with_the_forms),
 	cmocka_unit_test(test_date__overflow_is_out_of_range),
 	cmocka_unit_test(test_date__a_now_outside_the_range_has_no_today),
