@@ -98,12 +98,14 @@ int crm_scrub_node(struct crm_node *n, const struct crm_secrets *secrets)
 		return 0;
 	if (n->kind == CRM_NODE_SCALAR) {
 		struct strbuf sb = STRBUF_INIT;
+		char *text;
+		size_t len;
 
 		if (!crm_secrets_in(secrets, n->str, n->len))
 			return 0;
 		crm_scrub_text(&sb, n->str, secrets);
-		free(n->str);
-		n->str = strbuf_detach(&sb, &n->len);
+		text = strbuf_detach(&sb, &len);
+		crm_node_set_strn(n, text, len);
 		n->type = CRM_SCALAR_STR;
 		n->style = CRM_STYLE_AUTO;
 		return 1;

@@ -12,14 +12,31 @@ static struct crm_node *node_new(enum crm_node_kind kind)
 	return n;
 }
 
+/*
+ * A scalar and its text in one allocation: a record has hundreds of
+ * scalars, and parsing a store of them is mostly malloc and free.
+ */
 struct crm_node *crm_node_new_strn(const char *s, size_t len)
 {
-	struct crm_node *n = node_new(CRM_NODE_SCALAR);
+	struct crm_node *n = xcalloc(1, sizeof(*n) + len + 1);
 
-	n->str = xstrndup(s, len);
+	n->kind = CRM_NODE_SCALAR;
+	n->str = (char *)(n + 1);
+	n->str_inline = 1;
+	memcpy(n->str, s, len);
+	n->str[len] = '\0';
 	n->len = len;
 	n->type = CRM_SCALAR_STR;
 	return n;
+}
+
+void crm_node_set_strn(struct crm_node *n, char *owned, size_t len)
+{
+	if (!n->str_inline)
+		free(n->str);
+	n->str = owned;
+	n->len = len;
+	n->str_inline = 0;
 }
 
 struct crm_node *crm_node_new_str(const char *s)
@@ -57,7 +74,8 @@ void crm_node_free(struct crm_node *n)
 	for (i = 0; i < n->nitems; i++)
 		crm_node_free(n->items[i]);
 	free(n->items);
-	free(n->str);
+	if (!n->str_inline)
+		free(n->str);
 	free(n);
 }
 

@@ -45,6 +45,7 @@ struct crm_node {
 	enum crm_scalar_type type;	/* scalars only */
 	enum crm_scalar_style style;	/* scalars only */
 	unsigned flow : 1;		/* seq/map: written in flow style */
+	unsigned str_inline : 1;	/* str shares the node's allocation */
 	char *str;			/* scalar text, NUL-terminated */
 	size_t len;
 	/* seq: items; map: items[2i] is a key, items[2i + 1] its value */
@@ -57,6 +58,8 @@ struct crm_node {
 struct crm_node *crm_node_new_str(const char *s);
 struct crm_node *crm_node_new_strn(const char *s, size_t len);
 struct crm_node *crm_node_new_plain(const char *s);
+/* Replace a scalar's text; its type and style are the caller's. */
+void crm_node_set_strn(struct crm_node *n, char *owned, size_t len);
 struct crm_node *crm_node_new_seq(int flow);
 struct crm_node *crm_node_new_map(void);
 void crm_node_free(struct crm_node *n);

@@ -2,14 +2,19 @@
  * The record scan and its cache (see scan.h); a store file, since it
  * names each record by its git blob id.
  *
- * Cache file .git/crm-cache/<shard>: "CRMC1\n", the time the shard was
- * checked (ns), the entry count, then entries sorted by name:
+ * Cache file .git/crm-cache/<shard>: "CRMC3\n", the time the shard was
+ * checked (ns), the shard directory's mtime, ctime (ns) and inode as they
+ * were before it was listed, the entry count, then entries sorted by name:
  *
  *	u16 name length, name (the file name without .yml)
  *	i64 mtime ns, i64 ctime ns, u64 size, u64 inode
  *	20 bytes: the git blob id of the file (reports --as-of find a
  *	record's summary by the blob a past commit names)
  *	u8 status (0 summary, 1 broken), u32 length, bytes
+ *
+ * and a trailer: the file's length as u64, and the magic again.  Cache
+ * files are not synced (they are rebuilt from the records at will), so
+ * after a crash one may be cut short or end in zeros: the trailer tells.
  *
  * A summary is a node tree in preorder: one byte of kind, type, style
  * and flow bits; then for a scalar a u32 length and the text with its
@@ -38,7 +43,7 @@
 #include "yaml.h"
 
 #define CACHE_DIR "crm-cache"
-#define CACHE_MAGIC "CRMC2\n"
+#define CACHE_MAGIC "CRMC3\n"
 #define MAGIC_LEN 6
 /*
  * A file changed within this long of the check may change again in the
@@ -207,11 +212,21 @@ static void arena_release(struct arena *a)
 
 /* ---- the per-shard cache ---- */
 
+/* What a directory's stat data says about the names in it. */
+struct dir_stamp {
+	int64_t mtime, ctime;
+	uint64_t ino;
+};
+
 struct shard {
 	char name[256];
 	struct strbuf old;		/* the cache file as read */
 	struct entry *old_entries;
 	size_t nold;
+	int old_complete;		/* every entry of the file was read */
+	int64_t old_written;		/* when the cache file was checked */
+	struct dir_stamp old_dir;	/* the directory when it was listed */
+	struct dir_stamp dir;		/* the directory now */
 	struct strbuf fresh;		/* entries made on this scan */
 	struct entry *entries;		/* the shard now, sorted by name */
 	size_t n, alloc;
@@ -232,6 +247,19 @@ static int64_t now_ns(void)
 	return ts_ns(&t);
 }
 
+/* The magic at both ends and the length the trailer says. */
+static int cache_file_whole(const struct strbuf *f)
+{
+	const char *trailer;
+	uint64_t len;
+
+	if (f->len < 2 * MAGIC_LEN + 8 || memcmp(f->buf, CACHE_MAGIC, MAGIC_LEN))
+		return 0;
+	trailer = f->buf + f->len - 8 - MAGIC_LEN;
+	memcpy(&len, trailer, 8);
+	return len == f->len && !memcmp(trailer + 8, CACHE_MAGIC, MAGIC_LEN);
+}
+
 static void load_old_cache(struct shard *sh, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -246,15 +274,17 @@ static void load_old_cache(struct shard *sh, const char *path)
 	while ((got = read(fd, buf, sizeof(buf))) > 0)
 		strbuf_add(&sh->old, buf, (size_t)got);
 	close(fd);
+	if (!cache_file_whole(&sh->old))
+		return;
 	r.p = (const unsigned char *)sh->old.buf;
-	r.end = r.p + sh->old.len;
+	r.end = r.p + sh->old.len - 8 - MAGIC_LEN;
 	r.bad = 0;
-	if (sh->old.len < MAGIC_LEN || memcmp(r.p, CACHE_MAGIC, MAGIC_LEN))
-		return;
 	r.p += MAGIC_LEN;
-	if (take(&r, &written, 8) || take(&r, &count, 4) ||
-	    count > (uint32_t)(sh->old.len / 8))
+	if (take(&r, &written, 8) || take(&r, &sh->old_dir.mtime, 8) ||
+	    take(&r, &sh->old_dir.ctime, 8) || take(&r, &sh->old_dir.ino, 8) ||
+	    take(&r, &count, 4) || count > (uint32_t)(sh->old.len / 8))
 		return;
+	sh->old_written = (int64_t)written;
 	sh->old_entries = xcalloc(count ? count : 1, sizeof(*sh->old_entries));
 	for (i = 0; i < count; i++) {
 		struct entry *e = &sh->old_entries[i];
@@ -280,8 +310,10 @@ static void load_old_cache(struct shard *sh, const char *path)
 			e->mtime = -1;
 		sh->nold++;
 	}
-	if (i < count)
+	if (i < count || r.p != r.end)
 		sh->nold = 0;	/* a torn or foreign file: start over */
+	else
+		sh->old_complete = 1;
 }
 
 static const struct entry *find_old(const struct shard *sh, const char *name,
@@ -370,6 +402,9 @@ static int write_cache(struct shard *sh, const char *path, int64_t checked)
 
 	strbuf_add(&b, CACHE_MAGIC, MAGIC_LEN);
 	put_u64(&b, (uint64_t)checked);
+	put_u64(&b, (uint64_t)sh->dir.mtime);
+	put_u64(&b, (uint64_t)sh->dir.ctime);
+	put_u64(&b, sh->dir.ino);
 	put_u32(&b, (uint32_t)sh->n);
 	for (i = 0; i < sh->n; i++) {
 		const struct entry *e = &sh->entries[i];
@@ -385,7 +420,9 @@ static int write_cache(struct shard *sh, const char *path, int64_t checked)
 		put_u32(&b, e->len);
 		strbuf_add(&b, e->data, e->len);
 	}
-	rc = crm_write_file_atomic(path, b.buf, b.len);
+	put_u64(&b, (uint64_t)b.len + 8 + MAGIC_LEN);
+	strbuf_add(&b, CACHE_MAGIC, MAGIC_LEN);
+	rc = crm_write_file_replace(path, b.buf, b.len);
 	strbuf_release(&b);
 	return rc;
 }
@@ -445,6 +482,45 @@ static size_t list_shard(char ***out, int dirfd)
 		qsort(names, n, sizeof(*names), name_cmp);
 	*out = names;
 	return n;
+}
+
+static void stamp_dir(struct dir_stamp *out, int dirfd)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (dirfd >= 0 && !fstat(dirfd, &st)) {
+		out->mtime = ts_ns(&st.st_mtim);
+		out->ctime = ts_ns(&st.st_ctim);
+		out->ino = (uint64_t)st.st_ino;
+	}
+}
+
+/*
+ * Adding, removing or renaming a file changes its directory's mtime, so
+ * a directory whose stat data is as it was when the cache listed it
+ * holds the same names: they need not be read again (a large share of a
+ * warm scan).  As for files, a directory changed just before it was
+ * listed may change again within the same clock tick: it is listed again.
+ */
+static size_t names_from_cache(char ***out, const struct shard *sh)
+{
+	char **names;
+	size_t i;
+
+	*out = NULL;
+	if (!sh->old_complete || !sh->nold || !sh->dir.mtime ||
+	    sh->dir.mtime != sh->old_dir.mtime ||
+	    sh->dir.ctime != sh->old_dir.ctime ||
+	    sh->dir.ino != sh->old_dir.ino ||
+	    sh->dir.mtime >= sh->old_written - RACY_NS)
+		return 0;
+	names = xcalloc(sh->nold, sizeof(*names));
+	for (i = 0; i < sh->nold; i++)
+		names[i] = xstrndup(sh->old_entries[i].name,
+				    sh->old_entries[i].namelen);
+	*out = names;
+	return sh->nold;
 }
 
 static int same_stat(const struct entry *a, const struct entry *b)
@@ -574,9 +650,15 @@ static void scan_one(struct scan_job *job, const char *shard_name,
 	strbuf_addf(&dir, "%s/%s", job->root, shard_name);
 	strbuf_addf(&cache, "%s/%s", job->cache_dir, shard_name);
 	dirfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd >= 0)
-		nnames = list_shard(&names, dirfd);
+	/* stamped before listing: a change meanwhile shows next time */
+	stamp_dir(&sh.dir, dirfd);
 	load_old_cache(&sh, cache.buf);
+	nnames = names_from_cache(&names, &sh);
+	if (!nnames && dirfd >= 0) {
+		nnames = list_shard(&names, dirfd);
+		/* record the new stamp, or a check no longer racy */
+		sh.dirty = 1;
+	}
 	parsed = refresh_shard(&sh, names, nnames, dirfd, shard_name);
 	if (dirfd >= 0)
 		close(dirfd);

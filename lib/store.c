@@ -791,6 +791,11 @@ int crm_write_file_atomic(const char *path, const char *data, size_t len)
 	return write_file_via(NULL, path, data, len, 1);
 }
 
+int crm_write_file_replace(const char *path, const char *data, size_t len)
+{
+	return write_file_via(NULL, path, data, len, 0);
+}
+
 /*
  * The temporary file goes in `tmpdir` (on the same file system) when one
  * is given, else next to `path`: working-tree files are staged under

@@ -67,6 +67,11 @@ void crm_store_abspath(struct strbuf *out, const struct crm_store *s,
 
 /* Replace the file at absolute `path` atomically (temp + fsync + rename). */
 int crm_write_file_atomic(const char *path, const char *data, size_t len);
+/*
+ * The same without the syncs, for what can be rebuilt (caches): a reader
+ * sees the old file or the new one, but after a crash it may be torn.
+ */
+int crm_write_file_replace(const char *path, const char *data, size_t len);
 
 /* Every record file in the working tree, sorted by id. */
 struct crm_record_ref {

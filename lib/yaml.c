@@ -146,7 +146,9 @@ int crm_yaml_plain_is_string(const char *s)
 	/* every word above starts with one of these and is short */
 	if (strchr("~nNyYtTfFoO.<=+-", s[0]) && strlen(s) <= 6)
 		for (i = 0; i < ARRAY_SIZE(non_string_words); i++)
-			if (!strcmp(s, non_string_words[i]))
+			/* the first letter rules out most words cheaply */
+			if (non_string_words[i][0] == s[0] &&
+			    !strcmp(s, non_string_words[i]))
 				return 0;
 	return !is_number(s) && !is_timestamp(s);
 }

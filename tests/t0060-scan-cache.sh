@@ -36,6 +36,27 @@ test_expect_success 'a record added or removed by hand is seen' '
 	test_grep gamma out
 '
 
+test_expect_success 'a hand edit in a directory the cache listed long ago is seen' '
+	crm list >/dev/null &&
+	touch -d "2020-01-01" "$CRM_DIR"/customers/* &&
+	crm list >/dev/null &&
+	crm list >/dev/null &&
+	f=$(crm path gamma) &&
+	mv "$f" gamma.yml &&
+	crm list >out &&
+	test_grep ! gamma out &&
+	test_line_count = 3 out &&
+	mv gamma.yml "$f" &&
+	crm list >out &&
+	test_grep "^gamma" out &&
+	touch -d "2020-01-01" "$CRM_DIR"/customers/* &&
+	crm list >/dev/null &&
+	sed "s/^name: Gamma/name: Gamma Ray/" "$f" >tmp && cat tmp >"$f" &&
+	crm list >out &&
+	test_grep "Gamma Ray" out &&
+	git -C "$CRM_DIR" checkout -- .
+'
+
 test_expect_success 'a broken record is reported from the cache too' '
 	f=$(crm path delta) && cp "$f" delta.bak &&
 	echo "name: [" >>"$f" &&
@@ -56,6 +77,22 @@ test_expect_success 'a damaged cache is rebuilt, not trusted' '
 	done &&
 	crm list >out 2>err &&
 	test_line_count = 4 out && test_line_count = 0 err
+'
+
+test_expect_success 'a cache file that ends in zeros after a crash is rebuilt' '
+	crm list --format tsv >want &&
+	for c in "$CRM_DIR"/.git/crm-cache/??; do
+		size=$(wc -c <"$c") &&
+		dd if=/dev/zero of="$c" bs=1 seek=$((size - 30)) count=30 \
+			conv=notrunc 2>/dev/null || return 1
+	done &&
+	crm list --format tsv >out 2>err &&
+	test_cmp want out && test_line_count = 0 err &&
+	for c in "$CRM_DIR"/.git/crm-cache/??; do
+		printf "\0\0\0\0" >>"$c" || return 1
+	done &&
+	crm list --format tsv >out 2>err &&
+	test_cmp want out && test_line_count = 0 err
 '
 
 test_expect_success 'a store whose cache cannot be written still works' '
