@@ -5,6 +5,8 @@
  * wrapping an int into a plausible-looking date.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,6 +29,29 @@ static const char moment_forms[] =
 	"now, YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM], YYYY-MM-DD, today, tomorrow, "
 	"yesterday, a weekday, last friday, +3d, -2w, 1m, 3 days ago, "
 	"in 2 weeks, eow, eom, eoy, sow, som or soy";
+
+/*
+ * localtime_r need not notice a changed $TZ; tzset makes it.  But with
+ * TZ unset, tzset stats /etc/localtime on every call, tens of thousands
+ * of times in a report: so call it only when $TZ is not what it was.
+ */
+static void tz_refresh(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static char *seen;
+	static int ready;
+	const char *tz;
+
+	pthread_mutex_lock(&lock);
+	tz = getenv("TZ");
+	if (!ready || (tz ? !seen || strcmp(seen, tz) : seen != NULL)) {
+		free(seen);
+		seen = tz ? xstrdup(tz) : NULL;
+		ready = 1;
+		tzset();
+	}
+	pthread_mutex_unlock(&lock);
+}
 
 /*
  * How an internal parse failed.  Only the public functions write the
@@ -590,8 +615,7 @@ int crm_date_parse(struct crm_date *out, const char *expr, time_t now)
 	struct crm_date d;
 	enum parse_result r;
 
-	/* localtime_r need not notice a changed $TZ; tzset makes it */
-	tzset();
+	tz_refresh();
 	r = parse_date(&d, expr, now);
 	if (r != PARSE_OK)
 		return refuse(r, expr, "a date", date_forms);
@@ -608,7 +632,7 @@ int crm_date_start(struct crm_moment *out, const struct crm_date *d)
 			      d->year, d->month, d->day);
 		return CRM_EINVALID;
 	}
-	tzset();
+	tz_refresh();
 	t = local_to_instant(crm_date_to_days(d) * 86400LL, 1);
 	out->t = t;
 	out->offset = crm_local_offset(t);
@@ -622,7 +646,7 @@ int crm_moment_parse(struct crm_moment *out, const char *expr, time_t now)
 	enum parse_result r;
 	time_t t;
 
-	tzset();
+	tz_refresh();
 	/* a log entry "--at today" happened now, not at midnight */
 	if (!ascii_casecmp(expr, "now") || !ascii_casecmp(expr, "today")) {
 		out->t = now;
@@ -661,7 +685,7 @@ int crm_date_of_moment(struct crm_date *out, const char *iso)
 	struct crm_date d;
 	enum parse_result r = PARSE_BAD;
 
-	tzset();
+	tz_refresh();
 	if (iso_year_digits(iso) == 4 && strlen(iso) > 10)
 		r = parse_iso_moment(iso, &m);
 	if (r == PARSE_OK && !m.has_offset)
@@ -741,7 +765,7 @@ const char *crm_weekday_name(int weekday)
 
 void crm_date_today(struct crm_date *out, time_t now)
 {
-	tzset();
+	tz_refresh();
 	/* beyond year 9999 there is no local time to give: keep it in range */
 	if (local_date_of(out, now) != PARSE_OK)
 		crm_date_from_days(out, now < 0 ? min_days() : max_days());

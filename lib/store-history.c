@@ -472,33 +472,41 @@ done:
 }
 
 /*
- * Stage changes.  The deals of one version of a record, as "id\tstage\n"
- * lines, remembered by blob id: a record changes in many commits but
- * each version is read once.
+ * Stage changes.  Walking the history oldest first, each record path
+ * remembers its last version and that version's deals as "id\tstage\n"
+ * lines: the "before" side of the next change to it, so every version is
+ * read once and memory grows with the customers, not the commits.
  */
 struct stage_memo {
-	struct crm_strmap index;	/* blob hex -> slot */
+	struct crm_strmap index;	/* path -> slot */
+	git_oid *ids;
 	char **values;
 	size_t n, alloc;
 };
 
-static const char *deal_stages(struct crm_store *s, struct stage_memo *m,
-			       const git_oid *id)
+/* The deals of one version of a record, as "id\tstage\n" lines. */
+static char *read_deal_stages(struct crm_store *s, const git_oid *id)
 {
-	char hex[GIT_OID_HEXSZ + 1];
 	struct strbuf lines = STRBUF_INIT;
 	struct crm_node *root = NULL;
 	git_blob *blob = NULL;
-	size_t at, i;
+	const char *text;
+	size_t len, i;
 
 	if (git_oid_is_zero(id))
-		return "";
-	git_oid_tostr(hex, sizeof(hex), id);
-	if (crm_strmap_get(&m->index, hex, &at))
-		return m->values[at];
-	if (!git_blob_lookup(&blob, s->repo, id) &&
-	    !crm_yaml_parse(&root, git_blob_rawcontent(blob),
-			    (size_t)git_blob_rawsize(blob), hex)) {
+		return strbuf_detach(&lines, NULL);
+	if (git_blob_lookup(&blob, s->repo, id)) {
+		git_error_clear();
+		return strbuf_detach(&lines, NULL);
+	}
+	text = git_blob_rawcontent(blob);
+	len = (size_t)git_blob_rawsize(blob);
+	/*
+	 * Most versions of most records have no deals: no need to parse
+	 * one without the word (nor a backslash, which could spell it).
+	 */
+	if ((memmem(text, len, "deals", 5) || memchr(text, '\\', len)) &&
+	    !crm_yaml_parse(&root, text, len, "history")) {
 		const struct crm_node *deals = crm_map_get(root, "deals");
 
 		for (i = 0; deals && deals->kind == CRM_NODE_SEQ &&
@@ -514,10 +522,22 @@ static const char *deal_stages(struct crm_store *s, struct stage_memo *m,
 	git_error_clear();
 	crm_node_free(root);
 	git_blob_free(blob);
+	return strbuf_detach(&lines, NULL);
+}
+
+/* The slot of `path`, made empty (zero id, no deals) if it is new. */
+static size_t memo_slot(struct stage_memo *m, const char *path)
+{
+	size_t at;
+
+	if (crm_strmap_get(&m->index, path, &at))
+		return at;
 	ALLOC_GROW(m->values, m->n + 1, m->alloc);
-	m->values[m->n] = strbuf_detach(&lines, NULL);
-	crm_strmap_put(&m->index, hex, m->n);
-	return m->values[m->n++];
+	m->ids = xrealloc(m->ids, m->alloc * sizeof(*m->ids));
+	memset(&m->ids[m->n], 0, sizeof(*m->ids));
+	m->values[m->n] = xstrdup("");
+	crm_strmap_put(&m->index, path, m->n);
+	return m->n++;
 }
 
 static void stage_memo_release(struct stage_memo *m)
@@ -527,6 +547,7 @@ static void stage_memo_release(struct stage_memo *m)
 	for (i = 0; i < m->n; i++)
 		free(m->values[i]);
 	free(m->values);
+	free(m->ids);
 	crm_strmap_release(&m->index);
 }
 
@@ -587,45 +608,89 @@ static void diff_stages(struct strbuf *out, time_t when, const char *customer,
 	}
 }
 
+static void blob_in_tree(git_oid *out, git_tree *tree, const char *path)
+{
+	git_tree_entry *entry = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (tree && !git_tree_entry_bypath(&entry, tree, path))
+		git_oid_cpy(out, git_tree_entry_id(entry));
+	else
+		git_error_clear();
+	git_tree_entry_free(entry);
+}
+
+/* The stage changes one commit made, against its first parent's tree. */
 static int commit_stage_events(struct crm_store *s, git_commit *c,
+			       git_tree *before, git_tree *after,
 			       struct stage_memo *memo, struct strbuf *out)
 {
 	struct path_list paths = { NULL, 0, 0 };
-	git_commit *parent = NULL;
-	git_tree *before = NULL, *after = NULL;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	if (git_commit_parentcount(c) && git_commit_parent(&parent, c, 0))
-		return crm_git_error("cannot read a parent commit");
-	if ((parent && git_commit_tree(&before, parent)) ||
-	    git_commit_tree(&after, c)) {
-		rc = crm_git_error("cannot read a commit");
-		goto done;
-	}
 	if ((rc = crm_tree_diff(s, before, after, "", &paths)))
 		goto done;
 	for (i = 0; i < paths.n; i++) {
 		const char *path = paths.items[i], *slash = strrchr(path, '/');
-		size_t n = slash ? strlen(slash + 1) : 0;
+		size_t n = slash ? strlen(slash + 1) : 0, at;
 		git_oid a, b;
-		char *customer;
+		char *customer, *now;
 
 		if (!starts_with(path, CRM_CUSTOMERS_DIR "/") || n <= 4 ||
 		    strcmp(slash + 1 + n - 4, ".yml"))
 			continue;
 		customer = xstrndup(slash + 1, n - 4);
-		crm_blob_at(&a, parent, path);
-		crm_blob_at(&b, c, path);
+		blob_in_tree(&a, before, path);
+		blob_in_tree(&b, after, path);
+		at = memo_slot(memo, path);
+		/* a walk that began mid-history has not seen `a` yet */
+		if (!git_oid_equal(&memo->ids[at], &a)) {
+			free(memo->values[at]);
+			memo->values[at] = read_deal_stages(s, &a);
+		}
+		now = read_deal_stages(s, &b);
 		diff_stages(out, (time_t)git_commit_time(c), customer,
-			    deal_stages(s, memo, &a), deal_stages(s, memo, &b));
+			    memo->values[at], now);
+		free(memo->values[at]);
+		memo->values[at] = now;
+		git_oid_cpy(&memo->ids[at], &b);
 		free(customer);
 	}
 done:
 	crm_path_list_release(&paths);
-	git_tree_free(before);
-	git_tree_free(after);
-	git_commit_free(parent);
+	return rc;
+}
+
+/*
+ * A walk of every commit would touch every page of the pack and its index
+ * (hundreds of MiB at 100k customers, a year of history), and fill
+ * libgit2's object cache with objects read once.  The walk reads without
+ * caching and, every so many commits, opens the object database afresh
+ * so the old one's mappings are let go: memory stays bounded.
+ */
+#define WALK_ODB_RENEW 4096
+
+static int renew_odb(struct crm_store *s)
+{
+	struct strbuf dir = STRBUF_INIT;
+	git_odb *odb = NULL;
+	int rc = 0;
+
+	strbuf_addf(&dir, "%sobjects", s->gitdir);
+	/*
+	 * Packs are shared by path across databases: the old database must
+	 * go (for an empty one) before the new one opens them again.
+	 */
+	if (git_odb_new(&odb) || git_repository_set_odb(s->repo, odb))
+		rc = crm_git_error("cannot open the object database");
+	git_odb_free(odb);
+	odb = NULL;
+	if (!rc && (git_odb_open(&odb, dir.buf) ||
+		    git_repository_set_odb(s->repo, odb)))
+		rc = crm_git_error("cannot open the object database");
+	git_odb_free(odb);
+	strbuf_release(&dir);
 	return rc;
 }
 
@@ -674,9 +739,10 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 	struct strbuf path = STRBUF_INIT, cache = STRBUF_INIT, fresh = STRBUF_INIT;
 	struct strbuf branch = STRBUF_INIT, body = STRBUF_INIT;
 	struct stage_memo memo;
-	git_commit **todo = NULL;
+	git_oid *todo = NULL;
 	size_t ntodo = 0, alloc = 0, i;
 	git_commit *c = NULL, *parent = NULL;
+	git_tree *before = NULL, *after = NULL;
 	char head_hex[GIT_OID_HEXSZ + 1], cached_hex[GIT_OID_HEXSZ + 1] = "";
 	const char *events = "";
 	git_oid tip;
@@ -717,22 +783,50 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 			c = NULL;
 			break;
 		}
+		/* ids, not commits: a long history must not be held at once */
 		ALLOC_GROW(todo, ntodo + 1, alloc);
-		todo[ntodo++] = c;
+		git_oid_cpy(&todo[ntodo++], git_commit_id(c));
 		if (!git_commit_parentcount(c) ||
 		    git_commit_parent(&parent, c, 0)) {
 			git_error_clear();
+			git_commit_free(c);
 			c = NULL;
 			/* the cached head is not in this history: start over */
 			if (*cached_hex)
 				events = "";
 			break;
 		}
+		git_commit_free(c);
 		c = parent;
 		parent = NULL;
 	}
-	for (i = ntodo; i > 0 && !rc; i--)
-		rc = commit_stage_events(s, todo[i - 1], &memo, &fresh);
+	/* oldest first; each commit's tree is the next one's "before" */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	for (i = ntodo; i > 0 && !rc; i--) {
+		if ((ntodo - i) % WALK_ODB_RENEW == WALK_ODB_RENEW - 1 &&
+		    (rc = renew_odb(s)))
+			break;
+		if (git_commit_lookup(&c, s->repo, &todo[i - 1]) ||
+		    git_commit_tree(&after, c)) {
+			rc = crm_git_error("cannot read a commit");
+			break;
+		}
+		if (i == ntodo && git_commit_parentcount(c) &&
+		    (git_commit_parent(&parent, c, 0) ||
+		     git_commit_tree(&before, parent))) {
+			rc = crm_git_error("cannot read a parent commit");
+			break;
+		}
+		rc = commit_stage_events(s, c, before, after, &memo, &fresh);
+		git_tree_free(before);
+		before = after;
+		after = NULL;
+		git_commit_free(parent);
+		parent = NULL;
+		git_commit_free(c);
+		c = NULL;
+	}
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	if (rc)
 		goto done;
 	if (ntodo) {
@@ -745,9 +839,11 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 	if (!rc)
 		rc = emit_events(fresh.buf, until, fn, data);
 done:
-	for (i = 0; i < ntodo; i++)
-		git_commit_free(todo[i]);
 	free(todo);
+	git_commit_free(c);
+	git_commit_free(parent);
+	git_tree_free(before);
+	git_tree_free(after);
 	stage_memo_release(&memo);
 	strbuf_release(&path);
 	strbuf_release(&cache);

@@ -2,6 +2,7 @@
 #define CRM_STORE_INTERNAL_H
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "store.h"
 

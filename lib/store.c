@@ -68,6 +68,14 @@ void crm_store_library_init(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	/* a store is ours; refs are checked by the CAS anyway */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/*
+	 * Memory stays bounded however long the history: libgit2 would map
+	 * a pack in 1 GiB windows up to 8 GiB and cache 256 MiB of objects,
+	 * which a walk of a year of commits at 100k customers fills.
+	 */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)16 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)4 << 20);
 	libgit2_ready = 1;
 }
 
