@@ -161,10 +161,28 @@ void crm_path_list_add(struct path_list *l, const char *prefix,
 			  const char *name)
 {
 	struct strbuf p = STRBUF_INIT;
+	size_t alloc = l->alloc;
 
 	strbuf_addf(&p, "%s%s", prefix, name);
 	ALLOC_GROW(l->items, l->n + 1, l->alloc);
+	if (l->alloc != alloc) {
+		l->old_ids = xrealloc(l->old_ids, l->alloc * sizeof(git_oid));
+		l->new_ids = xrealloc(l->new_ids, l->alloc * sizeof(git_oid));
+	}
+	memset(&l->old_ids[l->n], 0, sizeof(git_oid));
+	memset(&l->new_ids[l->n], 0, sizeof(git_oid));
 	l->items[l->n++] = strbuf_detach(&p, NULL);
+}
+
+/* A changed file, with its blob on either side (NULL: none). */
+static void add_change(struct path_list *l, const char *prefix,
+		       const git_tree_entry *ea, const git_tree_entry *eb)
+{
+	crm_path_list_add(l, prefix, git_tree_entry_name(ea ? ea : eb));
+	if (ea)
+		git_oid_cpy(&l->old_ids[l->n - 1], git_tree_entry_id(ea));
+	if (eb)
+		git_oid_cpy(&l->new_ids[l->n - 1], git_tree_entry_id(eb));
 }
 
 void crm_path_list_release(struct path_list *l)
@@ -174,6 +192,8 @@ void crm_path_list_release(struct path_list *l)
 	for (i = 0; i < l->n; i++)
 		free(l->items[i]);
 	free(l->items);
+	free(l->old_ids);
+	free(l->new_ids);
 }
 
 
@@ -192,7 +212,7 @@ static int diff_entry(struct crm_store *s, const git_tree_entry *ea,
 				      git_tree_entry_id(eb)))
 		return 0;
 	if (!a_dir && !b_dir) {
-		crm_path_list_add(out, prefix, git_tree_entry_name(e));
+		add_change(out, prefix, ea, eb);
 		return 0;
 	}
 	if ((a_dir && git_tree_lookup(&ta, s->repo, git_tree_entry_id(ea))) ||
@@ -202,9 +222,9 @@ static int diff_entry(struct crm_store *s, const git_tree_entry *ea,
 	}
 	/* a file replaced by a directory (or back) changes both */
 	if (ea && !a_dir)
-		crm_path_list_add(out, prefix, git_tree_entry_name(ea));
+		add_change(out, prefix, ea, NULL);
 	if (eb && !b_dir)
-		crm_path_list_add(out, prefix, git_tree_entry_name(eb));
+		add_change(out, prefix, NULL, eb);
 	strbuf_addf(&sub, "%s%s/", prefix, git_tree_entry_name(e));
 	rc = crm_tree_diff(s, ta, tb, sub.buf, out);
 done:
@@ -608,18 +628,6 @@ static void diff_stages(struct strbuf *out, time_t when, const char *customer,
 	}
 }
 
-static void blob_in_tree(git_oid *out, git_tree *tree, const char *path)
-{
-	git_tree_entry *entry = NULL;
-
-	memset(out, 0, sizeof(*out));
-	if (tree && !git_tree_entry_bypath(&entry, tree, path))
-		git_oid_cpy(out, git_tree_entry_id(entry));
-	else
-		git_error_clear();
-	git_tree_entry_free(entry);
-}
-
 /* The stage changes one commit made, against its first parent's tree. */
 static int commit_stage_events(struct crm_store *s, git_commit *c,
 			       git_tree *before, git_tree *after,
@@ -641,8 +649,8 @@ static int commit_stage_events(struct crm_store *s, git_commit *c,
 		    strcmp(slash + 1 + n - 4, ".yml"))
 			continue;
 		customer = xstrndup(slash + 1, n - 4);
-		blob_in_tree(&a, before, path);
-		blob_in_tree(&b, after, path);
+		git_oid_cpy(&a, &paths.old_ids[i]);
+		git_oid_cpy(&b, &paths.new_ids[i]);
 		at = memo_slot(memo, path);
 		/* a walk that began mid-history has not seen `a` yet */
 		if (!git_oid_equal(&memo->ids[at], &a)) {

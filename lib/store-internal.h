@@ -28,6 +28,8 @@ int crm_store_head(struct crm_store *s, struct strbuf *branch,
 struct path_list {
 	char **items;
 	size_t n, alloc;
+	/* from crm_tree_diff: each path's blob on either side, or zero */
+	git_oid *old_ids, *new_ids;
 };
 void crm_path_list_add(struct path_list *l, const char *prefix,
 		       const char *name);
