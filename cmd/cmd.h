@@ -169,6 +169,14 @@ int records_each(struct crm_ctx *ctx, record_match_fn match, record_fn fn,
  * The caller frees both.  Errors are reported.
  */
 int who_find(struct crm_ctx *ctx, const char *who, char **id, char **path);
+/*
+ * "crm followup delete 3" would be a filter that lists nothing: a first
+ * word that is another tool's name for one of `subcommands` (a space-
+ * separated list) is refused, saying what to type.  Returns 2 when it
+ * refused, else 0.
+ */
+int refuse_subcommand_synonym(const char *command, const char *word,
+			      const char *subcommands);
 /* Resolve <who> and load the record.  Errors are reported. */
 int who_load(struct crm_record **out, struct crm_ctx *ctx, const char *who);
 /* Read the record with `id` at `path`. */

@@ -358,3 +358,37 @@ int entry_load(struct crm_record **out, struct crm_node **entry,
 	strlist_release(&ds.paths);
 	return rc;
 }
+
+int refuse_subcommand_synonym(const char *command, const char *word,
+			      const char *subcommands)
+{
+	static const struct {
+		const char *word, *meant;
+	} synonyms[] = {
+		{ "delete", "rm" }, { "del", "rm" }, { "remove", "rm" },
+		{ "new", "add" }, { "create", "add" },
+		{ "edit", "set" }, { "update", "set" }, { "move", "set" },
+		{ "complete", "done" }, { "finish", "done" },
+		{ "postpone", "snooze" }, { "defer", "snooze" },
+		{ "ls", "list" },
+	};
+	size_t i, n;
+	const char *p;
+
+	for (i = 0; i < ARRAY_SIZE(synonyms); i++) {
+		if (ascii_casecmp(word, synonyms[i].word))
+			continue;
+		n = strlen(synonyms[i].meant);
+		/* only a subcommand this command has */
+		for (p = subcommands; (p = strstr(p, synonyms[i].meant));
+		     p += n)
+			if ((p == subcommands || p[-1] == ' ') &&
+			    (!p[n] || p[n] == ' ')) {
+				cmd_error("'%s' is not a %s command; did you "
+					  "mean 'crm %s %s'?", word, command,
+					  command, synonyms[i].meant);
+				return 2;
+			}
+	}
+	return 0;
+}

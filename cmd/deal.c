@@ -768,5 +768,7 @@ int cmd_deal(int argc, char **argv, struct crm_ctx *ctx)
 		cmd_usage(stdout, &spec_deal);
 		return 0;
 	}
+	if (argc > 1 && refuse_subcommand_synonym("deal", argv[1], "add set rm list"))
+		return 2;
 	return deal_list(argc, argv, ctx);
 }

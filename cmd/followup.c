@@ -747,5 +747,7 @@ int cmd_followup(int argc, char **argv, struct crm_ctx *ctx)
 		cmd_usage(stdout, &spec_followup);
 		return 0;
 	}
+	if (argc > 1 && refuse_subcommand_synonym("followup", argv[1], "add done snooze rm list"))
+		return 2;
 	return followup_list(argc, argv, ctx);
 }

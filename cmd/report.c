@@ -56,6 +56,27 @@ static const struct {
 	{ "stale", R_STALE }, { "funnel", R_FUNNEL }, { "all", R_ALL },
 };
 
+/*
+ * "crm report pipline" would be a filter that matches nothing and print
+ * an empty pipeline: a first word that close to a report name is taken
+ * for a typo.  To filter by such a word, name a report first.
+ */
+static int refuse_misspelt_report(const char *word)
+{
+	size_t i;
+
+	if (strlen(word) < 4 || strpbrk(word, ":+-=@."))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(reports); i++)
+		if (edit_distance(word, reports[i].name, 2) <= 2) {
+			cmd_error("'%s' is not a report; did you mean '%s'? "
+				  "(to filter by it, name a report first)",
+				  word, reports[i].name);
+			return 2;
+		}
+	return 0;
+}
+
 /* ---- output helpers: tables and bars ---- */
 
 struct out {
@@ -711,6 +732,9 @@ int cmd_report(int argc, char **argv, struct crm_ctx *ctx)
 		if (!known)
 			break;
 	}
+	if (!which && first_filter < args.n &&
+	    (rc = refuse_misspelt_report(args.items[first_filter])))
+		goto done;
 	if (!which)
 		which = R_PIPELINE;
 	if ((days && parse_count(days, &ndays, 100000)) ||

@@ -90,3 +90,42 @@ char *ascii_strcasestr(const char *haystack, const char *needle)
 	}
 	return n ? NULL : (char *)haystack;
 }
+
+size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+	size_t na = strlen(a), nb = strlen(b), i, j, d;
+	size_t *rows, *prev2, *prev, *row, *t;
+
+	if ((na > nb ? na - nb : nb - na) > limit)
+		return limit + 1;
+	/* three rows of the optimal-string-alignment table */
+	rows = xcalloc(3 * (nb + 1), sizeof(*rows));
+	prev2 = rows;
+	prev = prev2 + nb + 1;
+	row = prev + nb + 1;
+	for (j = 0; j <= nb; j++)
+		prev[j] = j;
+	for (i = 1; i <= na; i++) {
+		row[0] = i;
+		for (j = 1; j <= nb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+
+			d = prev[j - 1] + cost;
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (row[j - 1] + 1 < d)
+				d = row[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			row[j] = d;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = row;
+		row = t;
+	}
+	d = prev[nb];
+	free(rows);
+	return d > limit ? limit + 1 : d;
+}

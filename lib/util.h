@@ -33,6 +33,11 @@ char *xstrndup(const char *s, size_t n);
 int starts_with(const char *s, const char *prefix);
 /* Case-insensitive ASCII comparison helpers. */
 int ascii_casecmp(const char *a, const char *b);
+/*
+ * Edits (insert, delete, replace, swap two neighbours) from `a` to `b`,
+ * counted up to `limit`: any larger distance reads as limit + 1.
+ */
+size_t edit_distance(const char *a, const char *b, size_t limit);
 char *ascii_strcasestr(const char *haystack, const char *needle);
 
 #endif

@@ -149,4 +149,15 @@ test_expect_success 'bad deal input is refused with one line and changes nothing
 	test_store_sound
 '
 
+test_expect_success 'a word other tools use for a subcommand says what to type' '
+	before=$(commit_count) &&
+	test_must_fail 2 crm deal delete x 2>err &&
+	test_grep "did you mean .crm deal rm.?" err && test_line_count = 1 err &&
+	test_must_fail 2 crm deal edit x 2>err &&
+	test_grep "did you mean .crm deal set.?" err && test_line_count = 1 err &&
+	test_must_fail 2 crm deal ls 2>err &&
+	test_grep "did you mean .crm deal list.?" err && test_line_count = 1 err &&
+	test_cmp_str "$before" "$(commit_count)"
+'
+
 test_done

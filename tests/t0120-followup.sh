@@ -119,4 +119,15 @@ test_expect_success 'bad follow-up input is refused and changes nothing' '
 	test_store_sound
 '
 
+test_expect_success 'a word other tools use for a subcommand says what to type' '
+	before=$(commit_count) &&
+	test_must_fail 2 crm followup delete x/1 2>err &&
+	test_grep "did you mean .crm followup rm.?" err && test_line_count = 1 err &&
+	test_must_fail 2 crm followup complete x/1 2>err &&
+	test_grep "did you mean .crm followup done.?" err && test_line_count = 1 err &&
+	test_must_fail 2 crm followup defer x/1 friday 2>err &&
+	test_grep "did you mean .crm followup snooze.?" err && test_line_count = 1 err &&
+	test_cmp_str "$before" "$(commit_count)"
+'
+
 test_done

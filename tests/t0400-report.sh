@@ -152,4 +152,16 @@ test_expect_success 'bad input' '
 	test_must_fail 2 crm report --format xml 2>err
 '
 
+test_expect_success 'a misspelt report name is refused with a guess' '
+	test_must_fail 2 crm report pipline >out 2>err &&
+	test_grep "^crm: .pipline. is not a report; did you mean .pipeline.?" err &&
+	test_line_count = 1 err && test_line_count = 0 out &&
+	test_must_fail 2 crm report funel 2>err &&
+	test_grep "did you mean .funnel." err &&
+	crm report pipeline pipline --format tsv >out &&
+	test_line_count = 1 out && test_grep "^report	name" out &&
+	crm report bob --format tsv >out 2>err &&
+	test_line_count = 0 err
+'
+
 test_done

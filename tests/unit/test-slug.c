@@ -3,6 +3,7 @@
 #include "../../lib/record.h"
 #include "../../lib/slug.h"
 #include "../../lib/text.h"
+#include "../../lib/util.h"
 #include "../../lib/who.h"
 
 static void expect_slug(const char *name, const char *id)
@@ -144,6 +145,20 @@ static void test_text__fold_and_controls(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_util__edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(edit_distance("pipeline", "pipeline", 2), 0);
+	assert_int_equal(edit_distance("pipline", "pipeline", 2), 1);
+	assert_int_equal(edit_distance("stael", "stale", 2), 1);	/* a swap */
+	assert_int_equal(edit_distance("funel", "funnel", 2), 1);
+	assert_int_equal(edit_distance("", "abc", 5), 3);
+	assert_int_equal(edit_distance("kitten", "sitting", 5), 3);
+	/* beyond the limit, limit + 1 */
+	assert_int_equal(edit_distance("kitten", "sitting", 2), 3);
+	assert_int_equal(edit_distance("a", "abcdefgh", 2), 3);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_slug__names_fold_to_ascii),
 	cmocka_unit_test(test_slug__nfc_and_nfd_are_the_same_id),
@@ -152,6 +167,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_slug__long_names_are_cut_at_a_word),
 	cmocka_unit_test(test_who__tiers_decide_in_order),
 	cmocka_unit_test(test_text__fold_and_controls),
+	cmocka_unit_test(test_util__edit_distance),
 };
 
 UNIT_MAIN(tests)
