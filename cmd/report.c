@@ -635,6 +635,9 @@ static int feed_match(const struct crm_node *summary, void *data)
 {
 	const struct feed *fd = data;
 
+	/* here, on every thread, rather than one at a time in the report */
+	if (fd->r->deals_only && !crm_map_get(summary, "deals"))
+		return 0;
 	return crm_filter_match(fd->filter, summary, NULL);
 }
 
@@ -798,6 +801,7 @@ int cmd_report(int argc, char **argv, struct crm_ctx *ctx)
 		crm_report_init(&r, &cfg, &today, &from, &to, (int)nmonths,
 				ndays ? ndays : cfg.stale_days,
 				ndays ? ndays : cfg.stale_days);
+		r.deals_only = !(which & (R_ACTIVITY | R_STALE));
 		have_report = 1;
 		memset(&fd, 0, sizeof(fd));
 		fd.r = &r;

@@ -287,6 +287,8 @@ int crm_report_add(struct crm_report *r, const char *id,
 	     i++)
 		if ((rc = add_deal(r, id, deals->items[i])))
 			return rc;
+	if (r->deals_only)
+		return 0;
 	add_activity(r, crm_map_get(record, "log"), &last, &has_last);
 	/* stale: nothing logged for longer than the threshold */
 	if (!has_last && created && !crm_date_of_moment(&last, created))

@@ -61,6 +61,8 @@ struct crm_report {
 	int forecast_months;
 	long stale_days;		/* customers */
 	long rotting_days;		/* deals */
+	int deals_only;			/* no activity nor stale customers:
+					   log entries need not be read */
 
 	/* pipeline: per stage (cfg order, then "other") */
 	struct crm_money_sums *stages;	/* cfg->nstages + 1 */
