@@ -244,11 +244,13 @@ int cmd_forget(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_clone(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_merge_driver(int argc, char **argv, struct crm_ctx *ctx);
 int cmd_resolve(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_dedupe(int argc, char **argv, struct crm_ctx *ctx);
+int cmd_merge(int argc, char **argv, struct crm_ctx *ctx);
 
 extern const struct cmd_spec spec_init, spec_add, spec_show, spec_list,
 	spec_set, spec_edit, spec_rm, spec_path, spec_history, spec_undo,
 	spec_git, spec_log, spec_deal, spec_followup, spec_date, spec_import,
 	spec_export, spec_sync, spec_clone, spec_merge_driver, spec_resolve,
-	spec_report, spec_forget;
+	spec_report, spec_forget, spec_dedupe, spec_merge;
 
 #endif

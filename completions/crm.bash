@@ -33,7 +33,7 @@ _crm()
 		case "$prev" in
 		-C) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "init add show list set edit rm path forget history undo log deal followup report import export clone sync resolve merge-driver date git ls -C --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "init add show list set edit rm path forget history undo log deal followup report import dedupe merge export clone sync resolve merge-driver date git ls -C --help --version" -- "$cur"))
 		return
 	fi
 	[ "$cmd" = ls ] && cmd=list
@@ -353,6 +353,27 @@ _crm()
 		esac
 		case $npos in
 		*) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		esac
+		;;
+	dedupe)
+		case "$prev" in
+		--format) COMPREPLY=($(compgen -W "tsv json" -- "$cur")); return ;;
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--json --format --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		*) COMPREPLY=($(compgen -W "$(_crm_values fields)" -- "$cur")) ;;
+		esac
+		;;
+	merge)
+		case "$prev" in
+		esac
+		case "$cur" in
+		-*) COMPREPLY=($(compgen -W "--dry-run --help" -- "$cur")); return ;;
+		esac
+		case $npos in
+		*) COMPREPLY=($(compgen -W "$(_crm_values customers)" -- "$cur")) ;;
 		esac
 		;;
 	export)

@@ -1466,6 +1466,11 @@ int crm_import_phone_key(struct strbuf *out, const char *phone)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	plus = *p == '+';
+	if (!plus && p[0] == '0' && p[1] == '0') {
+		/* 0044 ... is +44 ..., a "(0)" after it included */
+		plus = 1;
+		p += 2;
+	}
 	for (; *p; p++) {
 		if (*p == 'x' || *p == 'X')
 			break;	/* an extension is not the number */
@@ -1478,13 +1483,6 @@ int crm_import_phone_key(struct strbuf *out, const char *phone)
 			strbuf_addch(&key, *p);
 			digits++;
 		}
-	}
-	if (!plus && key.len > 2 && key.buf[0] == '0' && key.buf[1] == '0') {
-		/* 0044 ... is +44 ... */
-		memmove(key.buf, key.buf + 2, key.len - 2);
-		strbuf_setlen(&key, key.len - 2);
-		digits -= 2;
-		plus = 1;
 	}
 	if (digits >= 7) {
 		if (plus)
@@ -1564,7 +1562,7 @@ static void value_text(struct strbuf *out, const struct crm_node *v)
 
 static void merge_node(struct crm_node *have, const struct crm_node *v,
 		       const char *path, struct strbuf *lines, int *changed,
-		       const char *file, size_t line)
+		       const char *verb, const char *source)
 {
 	size_t i;
 
@@ -1584,7 +1582,7 @@ static void merge_node(struct crm_node *have, const struct crm_node *v,
 			}
 			strbuf_addf(&subpath, "%s.%s", path, k);
 			merge_node(sub, crm_map_value(v, i), subpath.buf, lines,
-				   changed, file, line);
+				   changed, verb, source);
 			strbuf_release(&subpath);
 		}
 		return;
@@ -1604,9 +1602,9 @@ static void merge_node(struct crm_node *have, const struct crm_node *v,
 		}
 		return;
 	}
-	strbuf_addf(lines, "import: %s was '", path);
+	strbuf_addf(lines, "%s: %s was '", verb, path);
 	value_text(lines, v);
-	strbuf_addf(lines, "' in %s:%zu\n", file, line);
+	strbuf_addf(lines, "' in %s\n", source);
 }
 
 /* Append `text` to the notes on a line of its own, unless there. */
@@ -1631,6 +1629,19 @@ static int notes_append(struct crm_record *rec, const char *text)
 int crm_import_merge_into(struct crm_node *existing,
 			  const struct crm_node *row, const char *file,
 			  size_t line)
+{
+	struct strbuf source = STRBUF_INIT;
+	int changed;
+
+	strbuf_addf(&source, "%s:%zu", file, line);
+	changed = crm_merge_fields_into(existing, row, "import", source.buf);
+	strbuf_release(&source);
+	return changed;
+}
+
+int crm_merge_fields_into(struct crm_node *existing,
+			  const struct crm_node *row, const char *verb,
+			  const char *source)
 {
 	struct crm_record rec = { NULL, NULL, existing };
 	struct strbuf lines = STRBUF_INIT, one = STRBUF_INIT;
@@ -1665,7 +1676,7 @@ int crm_import_merge_into(struct crm_node *existing,
 			changed = 1;
 			continue;
 		}
-		merge_node(have, v, key, &lines, &changed, file, line);
+		merge_node(have, v, key, &lines, &changed, verb, source);
 	}
 	notes = crm_map_get_str(row, "notes");
 	if (notes && *notes)

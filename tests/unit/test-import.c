@@ -562,7 +562,8 @@ static void test_import__duplicate_keys(void **state)
 {
 	static const char *const same[] = {
 		"+44 (0)20 7946-0000", "+44 20 7946 0000", "0044 20 7946 0000",
-		"+44.20.7946.0000 x12",
+		"+44.20.7946.0000 x12", "0044 (0)20 7946-0000 x 12",
+		" 0044(0)2079460000",
 	};
 	struct strbuf key = STRBUF_INIT;
 	struct crm_import_keys keys = { NULL, 0, 0 };
