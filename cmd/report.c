@@ -63,12 +63,14 @@ static const struct {
  */
 static int refuse_misspelt_report(const char *word)
 {
-	size_t i;
+	size_t len = strlen(word), typos = len >= 8 ? 2 : 1, i;
 
-	if (strlen(word) < 4 || strpbrk(word, ":+-=@."))
+	if (len < 4 || strpbrk(word, ":+-=@."))
 		return 0;
+	/* "all" is too short to guess at: "call" and "paul" are names */
 	for (i = 0; i < ARRAY_SIZE(reports); i++)
-		if (edit_distance(word, reports[i].name, 2) <= 2) {
+		if (strlen(reports[i].name) >= 4 &&
+		    edit_distance(word, reports[i].name, typos) <= typos) {
 			cmd_error("'%s' is not a report; did you mean '%s'? "
 				  "(to filter by it, name a report first)",
 				  word, reports[i].name);

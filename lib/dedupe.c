@@ -39,6 +39,20 @@ void crm_dedupe_init(struct crm_dedupe *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Whether "a; b; c" has the item `item`, whole. */
+static int has_item(const char *list, const char *item)
+{
+	size_t len = strlen(item);
+	const char *p;
+
+	for (p = list; (p = strstr(p, item)); p++)
+		if ((p == list || (p >= list + 2 && p[-2] == ';' &&
+				   p[-1] == ' ')) &&
+		    (p[len] == '\0' || p[len] == ';'))
+			return 1;
+	return 0;
+}
+
 /* The pair of customers i and j, made if new, with one more reason. */
 static void add_reason(struct crm_dedupe *d, size_t i, size_t j,
 		       const char *reason)
@@ -66,7 +80,7 @@ static void add_reason(struct crm_dedupe *d, size_t i, size_t j,
 		crm_strmap_put(&d->by_pair, key.buf, at);
 	}
 	p = &d->pairs[at];
-	if (!strstr(p->reasons, reason)) {
+	if (!has_item(p->reasons, reason)) {
 		strbuf_addstr(&sb, p->reasons);
 		if (sb.len)
 			strbuf_addstr(&sb, "; ");
@@ -87,18 +101,13 @@ static void key_reason(struct strbuf *out, const char *key)
 	strbuf_addf(out, "same %.*s %s", (int)(colon - key), key, colon + 1);
 }
 
-static void add_to_company(struct crm_dedupe *d, const char *company,
-			   size_t who)
+/* Customer `who` joins the group of `key` in `map`, made if new. */
+static void join_group(struct crm_dedupe *d, struct crm_strmap *map,
+		       const char *key, const char *reason, size_t who)
 {
-	struct strbuf folded = STRBUF_INIT;
 	size_t g;
 
-	fold_key(&folded, company);
-	if (!folded.len) {
-		strbuf_release(&folded);
-		return;
-	}
-	if (!crm_strmap_get(&d->by_company, folded.buf, &g)) {
+	if (!crm_strmap_get(map, key, &g)) {
 		if (d->ngroups == d->groups_alloc) {
 			d->groups_alloc = d->groups_alloc ? 2 * d->groups_alloc : 64;
 			d->groups = xrealloc(d->groups, d->groups_alloc *
@@ -108,15 +117,18 @@ static void add_to_company(struct crm_dedupe *d, const char *company,
 			d->group_alloc = xrealloc(d->group_alloc,
 						  d->groups_alloc *
 						  sizeof(*d->group_alloc));
+			d->group_reason = xrealloc(d->group_reason,
+						   d->groups_alloc *
+						   sizeof(*d->group_reason));
 		}
 		g = d->ngroups++;
 		d->groups[g] = NULL;
 		d->group_len[g] = d->group_alloc[g] = 0;
-		crm_strmap_put(&d->by_company, folded.buf, g);
+		d->group_reason[g] = reason ? xstrdup(reason) : NULL;
+		crm_strmap_put(map, key, g);
 	}
 	ALLOC_GROW(d->groups[g], d->group_len[g] + 1, d->group_alloc[g]);
 	d->groups[g][d->group_len[g]++] = who;
-	strbuf_release(&folded);
 }
 
 void crm_dedupe_add(struct crm_dedupe *d, const char *id,
@@ -126,7 +138,7 @@ void crm_dedupe_add(struct crm_dedupe *d, const char *id,
 	struct strbuf folded = STRBUF_INIT, reason = STRBUF_INIT;
 	const char *name = crm_map_get_str(record, "name");
 	const char *company = crm_map_get_str(record, "company");
-	size_t who, i, first;
+	size_t who, i;
 
 	ALLOC_GROW(d->ids, d->n + 1, d->alloc);
 	d->names = xrealloc(d->names, d->alloc * sizeof(*d->names));
@@ -134,20 +146,19 @@ void crm_dedupe_add(struct crm_dedupe *d, const char *id,
 	d->ids[who] = xstrdup(id);
 	fold_key(&folded, name);
 	d->names[who] = strbuf_detach(&folded, NULL);
+	strbuf_init(&folded);
 
 	memset(&keys, 0, sizeof(keys));
 	crm_import_keys(&keys, record);
 	for (i = 0; i < keys.n; i++) {
-		if (crm_strmap_get(&d->by_key, keys.items[i], &first)) {
-			key_reason(&reason, keys.items[i]);
-			add_reason(d, first, who, reason.buf);
-		} else {
-			crm_strmap_put(&d->by_key, keys.items[i], who);
-		}
+		key_reason(&reason, keys.items[i]);
+		join_group(d, &d->by_key, keys.items[i], reason.buf, who);
 	}
 	crm_import_keys_release(&keys);
-	if (company)
-		add_to_company(d, company, who);
+	fold_key(&folded, company);
+	if (folded.len)
+		join_group(d, &d->by_company, folded.buf, NULL, who);
+	strbuf_release(&folded);
 	strbuf_release(&reason);
 }
 
@@ -170,32 +181,60 @@ static int pair_order(const void *x, const void *y)
 	return c ? c : strcmp(a->b, b->b);
 }
 
+static int member_order(const void *x, const void *y, void *ids)
+{
+	char *const *id = ids;
+
+	return strcmp(id[*(const size_t *)x], id[*(const size_t *)y]);
+}
+
+/*
+ * Pairs come from groups: customers sharing an email or phone are all
+ * paired; customers of one company are paired when their names are
+ * alike.  Members are sorted by id first, so the pairs (and which ones a
+ * cap leaves out) do not depend on the order the scan found them in.
+ */
+static void pair_group(struct crm_dedupe *d, size_t g, struct strbuf *reason)
+{
+	size_t *m = d->groups[g], n = d->group_len[g], i, j;
+
+	qsort_r(m, n, sizeof(*m), member_order, d->ids);
+	if (d->group_reason[g]) {
+		if (n > CRM_DEDUPE_MAX_SHARED) {
+			d->capped_keys++;
+			n = CRM_DEDUPE_MAX_SHARED;
+		}
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				add_reason(d, m[i], m[j], d->group_reason[g]);
+		return;
+	}
+	/* pairwise: a company of thousands would take minutes */
+	if (n > CRM_DEDUPE_MAX_GROUP) {
+		d->skipped_groups++;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			const char *a = d->names[m[i]], *b = d->names[m[j]];
+
+			if (!names_alike(a, b))
+				continue;
+			strbuf_reset(reason);
+			strbuf_addstr(reason, strcmp(a, b) ?
+				      "similar names at the same company" :
+				      "same name at the same company");
+			add_reason(d, m[i], m[j], reason->buf);
+		}
+}
+
 void crm_dedupe_finish(struct crm_dedupe *d)
 {
 	struct strbuf reason = STRBUF_INIT;
-	size_t g, i, j;
+	size_t g;
 
-	for (g = 0; g < d->ngroups; g++) {
-		size_t *m = d->groups[g], n = d->group_len[g];
-
-		/* pairwise: a company of thousands would take minutes */
-		if (n > CRM_DEDUPE_MAX_GROUP) {
-			d->skipped_groups++;
-			continue;
-		}
-		for (i = 0; i < n; i++)
-			for (j = i + 1; j < n; j++) {
-				const char *a = d->names[m[i]], *b = d->names[m[j]];
-
-				if (!names_alike(a, b))
-					continue;
-				strbuf_reset(&reason);
-				strbuf_addstr(&reason, strcmp(a, b) ?
-					      "similar names at the same company" :
-					      "same name at the same company");
-				add_reason(d, m[i], m[j], reason.buf);
-			}
-	}
+	for (g = 0; g < d->ngroups; g++)
+		pair_group(d, g, &reason);
 	if (d->npairs)
 		qsort(d->pairs, d->npairs, sizeof(*d->pairs), pair_order);
 	strbuf_release(&reason);
@@ -211,9 +250,12 @@ void crm_dedupe_release(struct crm_dedupe *d)
 	}
 	free(d->ids);
 	free(d->names);
-	for (i = 0; i < d->ngroups; i++)
+	for (i = 0; i < d->ngroups; i++) {
 		free(d->groups[i]);
+		free(d->group_reason[i]);
+	}
 	free(d->groups);
+	free(d->group_reason);
 	free(d->group_len);
 	free(d->group_alloc);
 	for (i = 0; i < d->npairs; i++) {
@@ -252,13 +294,17 @@ static struct crm_node *entry_list(struct crm_record *keep, const char *key)
 	return seq;
 }
 
-static void merge_log(struct crm_record *keep, const struct crm_node *log)
+/*
+ * Entries are compared with keep's as they were before the merge: two
+ * equal entries of other's are both kept, as they were in other.
+ */
+static void merge_log(struct crm_record *keep, const struct crm_node *was,
+		      const struct crm_node *log)
 {
 	size_t i;
 
 	for (i = 0; log && log->kind == CRM_NODE_SEQ && i < log->nitems; i++)
-		if (!seq_has_equal(crm_map_get(keep->root, "log"),
-				   log->items[i]))
+		if (!seq_has_equal(was, log->items[i]))
 			crm_log_insert(keep, crm_node_dup(log->items[i]));
 }
 
@@ -276,10 +322,9 @@ static struct crm_node *without_id(const struct crm_node *entry)
  * Whether keep's deals or follow-ups (`key`) hold `entry` but for its id:
  * the same deal or follow-up recorded on both, or merged in before.
  */
-static int has_same_entry(const struct crm_record *keep, const char *key,
+static int has_same_entry(const struct crm_node *list,
 			  const struct crm_node *entry)
 {
-	const struct crm_node *list = crm_map_get(keep->root, key);
 	struct crm_node *want = without_id(entry);
 	size_t i;
 	int found = 0;
@@ -295,7 +340,8 @@ static int has_same_entry(const struct crm_record *keep, const char *key,
 	return found;
 }
 
-static void merge_deals(struct crm_record *keep, const struct crm_node *deals)
+static void merge_deals(struct crm_record *keep, const struct crm_node *was,
+			const struct crm_node *deals)
 {
 	struct strbuf id = STRBUF_INIT;
 	size_t i, n;
@@ -306,7 +352,7 @@ static void merge_deals(struct crm_record *keep, const struct crm_node *deals)
 		const char *did = crm_map_get_str(deal, "id");
 		struct crm_node *copy;
 
-		if (deal->kind != CRM_NODE_MAP || has_same_entry(keep, "deals", deal))
+		if (deal->kind != CRM_NODE_MAP || has_same_entry(was, deal))
 			continue;
 		copy = crm_node_dup(deal);
 		/* one id, two different deals: the newcomer is renamed */
@@ -324,7 +370,7 @@ static void merge_deals(struct crm_record *keep, const struct crm_node *deals)
 	strbuf_release(&id);
 }
 
-static void merge_followups(struct crm_record *keep,
+static void merge_followups(struct crm_record *keep, const struct crm_node *was,
 			    const struct crm_node *followups)
 {
 	char num[32];
@@ -335,7 +381,7 @@ static void merge_followups(struct crm_record *keep,
 		const struct crm_node *f = followups->items[i];
 		struct crm_node *copy;
 
-		if (f->kind != CRM_NODE_MAP || has_same_entry(keep, "followups", f))
+		if (f->kind != CRM_NODE_MAP || has_same_entry(was, f))
 			continue;
 		copy = crm_node_dup(f);
 		/* ids are numbers within a customer: take keep's next one */
@@ -345,26 +391,29 @@ static void merge_followups(struct crm_record *keep,
 	}
 }
 
-/* How many "merge:" lines the notes have. */
-static size_t merge_lines(const struct crm_record *r)
+/* A copy of keep's `key` list as it is now (NULL if it has none). */
+static struct crm_node *snapshot(const struct crm_record *keep, const char *key)
 {
-	const char *notes = crm_record_get(r, "notes"), *p;
-	size_t n = 0;
+	const struct crm_node *list = crm_map_get(keep->root, key);
 
-	for (p = notes; p && (p = strstr(p, "merge: ")); p++)
-		if (p == notes || p[-1] == '\n')
-			n++;
-	return n;
+	return list ? crm_node_dup(list) : NULL;
 }
 
 size_t crm_customer_merge(struct crm_record *keep,
 			  const struct crm_record *other)
 {
-	size_t before = merge_lines(keep);
+	struct crm_node *log = snapshot(keep, "log");
+	struct crm_node *deals = snapshot(keep, "deals");
+	struct crm_node *followups = snapshot(keep, "followups");
+	size_t noted = 0;
 
-	crm_merge_fields_into(keep->root, other->root, "merge", other->id);
-	merge_log(keep, crm_map_get(other->root, "log"));
-	merge_deals(keep, crm_map_get(other->root, "deals"));
-	merge_followups(keep, crm_map_get(other->root, "followups"));
-	return merge_lines(keep) - before;
+	crm_merge_fields_into(keep->root, other->root, "merge", other->id,
+			      &noted);
+	merge_log(keep, log, crm_map_get(other->root, "log"));
+	merge_deals(keep, deals, crm_map_get(other->root, "deals"));
+	merge_followups(keep, followups, crm_map_get(other->root, "followups"));
+	crm_node_free(log);
+	crm_node_free(deals);
+	crm_node_free(followups);
+	return noted;
 }

@@ -29,20 +29,27 @@ struct crm_dedupe {
 	/* what was added */
 	char **ids, **names;
 	size_t n, alloc;
-	struct crm_strmap by_key;	/* email or phone key -> first customer */
+	struct crm_strmap by_key;	/* email or phone key -> group */
 	struct crm_strmap by_company;	/* folded company -> group */
-	size_t **groups;		/* customers of each company */
+	size_t **groups;		/* customers of each key or company */
 	size_t *group_len, *group_alloc;
+	char **group_reason;		/* "same email x", or NULL: names */
 	size_t ngroups, groups_alloc;
 	/* what was found */
 	struct crm_strmap by_pair;	/* "a\tb" -> pair */
 	struct crm_dedupe_pair *pairs;
 	size_t npairs, pairs_alloc;
 	size_t skipped_groups;		/* companies too large to compare */
+	size_t capped_keys;		/* keys shared by too many */
 };
 
-/* Companies with more people than this are not compared name by name. */
+/*
+ * Companies with more people than this are not compared name by name,
+ * and of more customers sharing one email or phone, only the first
+ * (by id) are paired: thousands sharing info@ would be millions of pairs.
+ */
 #define CRM_DEDUPE_MAX_GROUP 2000
+#define CRM_DEDUPE_MAX_SHARED 100
 
 void crm_dedupe_init(struct crm_dedupe *d);
 /* Add one customer (a record or a scan summary). */

@@ -1463,17 +1463,26 @@ int crm_import_phone_key(struct strbuf *out, const char *phone)
 	size_t digits = 0;
 	int plus;
 
+	int international_00 = 0;
+
 	while (*p == ' ' || *p == '\t')
 		p++;
 	plus = *p == '+';
-	if (!plus && p[0] == '0' && p[1] == '0') {
-		/* 0044 ... is +44 ..., a "(0)" after it included */
-		plus = 1;
-		p += 2;
+	if (!plus) {
+		/* 0044 ... and (0044) ... are +44 ...: the first digits tell */
+		const char *d = p + strspn(p, " \t(");
+
+		international_00 = d[0] == '0' && d[1] == '0' ? 2 : 0;
+		plus = international_00 > 0;
 	}
 	for (; *p; p++) {
 		if (*p == 'x' || *p == 'X')
 			break;	/* an extension is not the number */
+		if (international_00 && *p == '0') {
+			/* the two zeros of the international prefix */
+			international_00--;
+			continue;
+		}
 		if (plus && !strncmp(p, "(0)", 3)) {
 			/* the trunk prefix after a country code */
 			p += 2;
@@ -1607,13 +1616,26 @@ static void merge_node(struct crm_node *have, const struct crm_node *v,
 	strbuf_addf(lines, "' in %s\n", source);
 }
 
+/* Whether `text` is in `notes` as whole lines, not part of a longer one. */
+static int has_lines(const char *notes, const char *text)
+{
+	size_t len = strlen(text);
+	const char *p;
+
+	for (p = notes; (p = strstr(p, text)); p++)
+		if ((p == notes || p[-1] == '\n') &&
+		    (p[len] == '\0' || p[len] == '\n'))
+			return 1;
+	return 0;
+}
+
 /* Append `text` to the notes on a line of its own, unless there. */
 static int notes_append(struct crm_record *rec, const char *text)
 {
 	const char *notes = crm_map_get_str(rec->root, "notes");
 	struct strbuf sb = STRBUF_INIT;
 
-	if (notes && strstr(notes, text))
+	if (notes && has_lines(notes, text))
 		return 0;
 	if (notes && *notes) {
 		strbuf_addstr(&sb, notes);
@@ -1634,14 +1656,15 @@ int crm_import_merge_into(struct crm_node *existing,
 	int changed;
 
 	strbuf_addf(&source, "%s:%zu", file, line);
-	changed = crm_merge_fields_into(existing, row, "import", source.buf);
+	changed = crm_merge_fields_into(existing, row, "import", source.buf,
+					NULL);
 	strbuf_release(&source);
 	return changed;
 }
 
 int crm_merge_fields_into(struct crm_node *existing,
 			  const struct crm_node *row, const char *verb,
-			  const char *source)
+			  const char *source, size_t *noted)
 {
 	struct crm_record rec = { NULL, NULL, existing };
 	struct strbuf lines = STRBUF_INIT, one = STRBUF_INIT;
@@ -1686,7 +1709,11 @@ int crm_merge_fields_into(struct crm_node *existing,
 
 		strbuf_reset(&one);
 		strbuf_add(&one, p, (size_t)(nl - p));
-		changed |= notes_append(&rec, one.buf);
+		if (notes_append(&rec, one.buf)) {
+			changed = 1;
+			if (noted)
+				(*noted)++;
+		}
 		p = nl + 1;
 	}
 	strbuf_release(&lines);

@@ -242,11 +242,12 @@ int crm_import_merge_into(struct crm_node *existing,
 			  size_t line);
 /*
  * The same, for any source: a differing value goes into the notes as
- * "<verb>: company was 'X' in <source>".  id, created, log, deals and
- * followups of `row` are left to the caller.
+ * "<verb>: company was 'X' in <source>", and *noted (if not NULL) counts
+ * those lines.  id, created, log, deals and followups of `row` are left
+ * to the caller.
  */
 int crm_merge_fields_into(struct crm_node *existing,
 			  const struct crm_node *row, const char *verb,
-			  const char *source);
+			  const char *source, size_t *noted);
 
 #endif

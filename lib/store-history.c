@@ -681,11 +681,14 @@ done:
 
 static int renew_odb(struct crm_store *s)
 {
-	struct strbuf dir = STRBUF_INIT;
+	git_buf dir = GIT_BUF_INIT;
 	git_odb *odb = NULL;
 	int rc = 0;
 
-	strbuf_addf(&dir, "%sobjects", s->gitdir);
+	/* objects/ of the main repository, a linked worktree's too */
+	if (git_repository_item_path(&dir, s->repo,
+				     GIT_REPOSITORY_ITEM_OBJECTS))
+		return crm_git_error("cannot find the object database");
 	/*
 	 * Packs are shared by path across databases: the old database must
 	 * go (for an empty one) before the new one opens them again.
@@ -694,11 +697,10 @@ static int renew_odb(struct crm_store *s)
 		rc = crm_git_error("cannot open the object database");
 	git_odb_free(odb);
 	odb = NULL;
-	if (!rc && (git_odb_open(&odb, dir.buf) ||
-		    git_repository_set_odb(s->repo, odb)))
+	if (git_odb_open(&odb, dir.ptr) || git_repository_set_odb(s->repo, odb))
 		rc = crm_git_error("cannot open the object database");
 	git_odb_free(odb);
-	strbuf_release(&dir);
+	git_buf_dispose(&dir);
 	return rc;
 }
 

@@ -37,6 +37,16 @@ test_expect_success 'dedupe lists each likely pair once, with every reason' '
 	test_cmp_str "$before" "$(commit_count)"
 '
 
+test_expect_success 'dedupe gives the same pairs whatever the scan order' '
+	crm add "Third Jane" --email jane@acme.example >/dev/null &&
+	CRM_THREADS=1 crm dedupe --format tsv >one &&
+	CRM_THREADS=4 crm dedupe --format tsv >four &&
+	test_cmp one four &&
+	test_grep "^jane-doe	third-jane	same email" one &&
+	test_grep "^jane-m-doe	third-jane	same email" one &&
+	crm rm third-jane >/dev/null
+'
+
 test_expect_success 'namesakes without a company, or at different companies, are no pair' '
 	crm dedupe >out &&
 	test_grep ! maria out && test_grep ! ann out

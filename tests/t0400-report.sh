@@ -161,6 +161,9 @@ test_expect_success 'a misspelt report name is refused with a guess' '
 	crm report pipeline pipline --format tsv >out &&
 	test_line_count = 1 out && test_grep "^report	name" out &&
 	crm report bob --format tsv >out 2>err &&
+	test_line_count = 0 err &&
+	crm report paul --format tsv >out 2>err &&
+	crm report sales --format tsv >out 2>err &&
 	test_line_count = 0 err
 '
 

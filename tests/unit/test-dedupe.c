@@ -116,9 +116,61 @@ static void test_merge__nothing_is_lost(void **state)
 	crm_record_free(other);
 }
 
+static void test_dedupe__every_pair_sharing_a_key(void **state)
+{
+	struct crm_dedupe d;
+
+	(void)state;
+	crm_dedupe_init(&d);
+	/* added in any order, the pairs are the same */
+	add(&d, "c", "name: C\nemails: [a@x.com, s@x.example]\n");
+	add(&d, "a", "name: A\nemails: [s@x.example, a@x.co]\n");
+	add(&d, "b", "name: B\nemails: [S@X.example, a@x.com]\n");
+	crm_dedupe_finish(&d);
+	assert_int_equal(d.npairs, 3);
+	assert_string_equal(d.pairs[0].a, "a");
+	assert_string_equal(d.pairs[0].b, "b");
+	assert_string_equal(d.pairs[0].reasons, "same email s@x.example");
+	assert_string_equal(d.pairs[1].a, "a");
+	assert_string_equal(d.pairs[1].b, "c");
+	assert_string_equal(d.pairs[2].a, "b");
+	assert_string_equal(d.pairs[2].b, "c");
+	/* "a@x.co" is no part of "a@x.com": both reasons are given */
+	assert_true(strstr(d.pairs[2].reasons, "same email a@x.com") != NULL);
+	assert_true(strstr(d.pairs[2].reasons, "same email s@x.example") != NULL);
+	crm_dedupe_release(&d);
+}
+
+static void test_merge__others_own_repeats_and_notes_stay(void **state)
+{
+	struct crm_record *keep = record("k",
+		"id: k\nname: K\nnotes: |-\n  not VIP\n  merge: city was 'X' in j-2\n");
+	struct crm_record *other = record("j",
+		"id: j\nname: K\nnotes: VIP\ncity: Y\n"
+		"log:\n"
+		"- {at: 2026-11-01T10:00:00Z, type: call, by: a, text: hi}\n"
+		"- {at: 2026-11-01T10:00:00Z, type: call, by: a, text: hi}\n");
+	struct crm_record *more = record("j",
+		"id: j\nname: K\ncity: Z\n");
+
+	(void)state;
+	assert_int_equal(crm_customer_merge(keep, other), 0);
+	assert_string_equal(crm_record_get(keep, "notes"),
+			    "not VIP\nmerge: city was 'X' in j-2\nVIP");
+	assert_string_equal(crm_record_get(keep, "city"), "Y");
+	assert_int_equal(crm_map_get(keep->root, "log")->nitems, 2);
+	/* one new line, however many "merge:" lines the notes had */
+	assert_int_equal(crm_customer_merge(keep, more), 1);
+	crm_record_free(keep);
+	crm_record_free(other);
+	crm_record_free(more);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_dedupe__keys_and_names),
 	cmocka_unit_test(test_merge__nothing_is_lost),
+	cmocka_unit_test(test_dedupe__every_pair_sharing_a_key),
+	cmocka_unit_test(test_merge__others_own_repeats_and_notes_stay),
 };
 
 UNIT_MAIN(tests)

@@ -563,7 +563,7 @@ static void test_import__duplicate_keys(void **state)
 	static const char *const same[] = {
 		"+44 (0)20 7946-0000", "+44 20 7946 0000", "0044 20 7946 0000",
 		"+44.20.7946.0000 x12", "0044 (0)20 7946-0000 x 12",
-		" 0044(0)2079460000",
+		" 0044(0)2079460000", "(0044) 20 7946 0000",
 	};
 	struct strbuf key = STRBUF_INIT;
 	struct crm_import_keys keys = { NULL, 0, 0 };
@@ -579,6 +579,9 @@ static void test_import__duplicate_keys(void **state)
 	strbuf_reset(&key);
 	assert_int_equal(crm_import_phone_key(&key, "020 7946 0000"), 1);
 	assert_string_equal(key.buf, "02079460000");
+	strbuf_reset(&key);
+	assert_int_equal(crm_import_phone_key(&key, "000 7946 0000"), 1);
+	assert_string_equal(key.buf, "+079460000");
 	strbuf_reset(&key);
 	assert_int_equal(crm_import_phone_key(&key, "112"), 0);
 	assert_int_equal(key.len, 0);
