@@ -504,7 +504,11 @@ struct stage_memo {
 	size_t n, alloc;
 };
 
-/* The deals of one version of a record, as "id\tstage\n" lines. */
+/*
+ * The deals of one version of a record, as "id\tstage\n" lines; NULL if
+ * the blob cannot be read (a damaged store: better no funnel than a wrong
+ * one cached for good).  A version that is not valid YAML has no deals.
+ */
 static char *read_deal_stages(struct crm_store *s, const git_oid *id)
 {
 	struct strbuf lines = STRBUF_INIT;
@@ -516,8 +520,9 @@ static char *read_deal_stages(struct crm_store *s, const git_oid *id)
 	if (git_oid_is_zero(id))
 		return strbuf_detach(&lines, NULL);
 	if (git_blob_lookup(&blob, s->repo, id)) {
-		git_error_clear();
-		return strbuf_detach(&lines, NULL);
+		crm_git_error("cannot read a record's past version");
+		strbuf_release(&lines);
+		return NULL;
 	}
 	text = git_blob_rawcontent(blob);
 	len = (size_t)git_blob_rawsize(blob);
@@ -656,8 +661,19 @@ static int commit_stage_events(struct crm_store *s, git_commit *c,
 		if (!git_oid_equal(&memo->ids[at], &a)) {
 			free(memo->values[at]);
 			memo->values[at] = read_deal_stages(s, &a);
+			git_oid_cpy(&memo->ids[at], &a);
 		}
 		now = read_deal_stages(s, &b);
+		if (!memo->values[at] || !now) {
+			/* the slot is left empty, to be read again */
+			free(memo->values[at]);
+			memo->values[at] = xstrdup("");
+			memset(&memo->ids[at], 0, sizeof(git_oid));
+			free(now);
+			free(customer);
+			rc = CRM_ERROR;
+			goto done;
+		}
 		diff_stages(out, (time_t)git_commit_time(c), customer,
 			    memo->values[at], now);
 		free(memo->values[at]);
