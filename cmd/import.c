@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "../lib/dedupe.h"
 #include "../lib/clock.h"
 #include "../lib/csv.h"
 #include "../lib/error.h"
@@ -96,11 +97,33 @@ static int read_file(struct strbuf *out, const char *path)
 	return 0;
 }
 
+/*
+ * The map key for a duplicate key of `rec`.  A phone number may be a
+ * switchboard that several people share: it matches only a customer of
+ * the same name (case, accents and spaces ignored), so that Anna and
+ * Bernd at one number stay two customers.  An email matches alone.
+ */
+static void map_key(struct strbuf *out, const char *key,
+		    const struct crm_node *rec)
+{
+	strbuf_reset(out);
+	strbuf_addstr(out, key);
+	if (starts_with(key, "phone:")) {
+		struct strbuf name = STRBUF_INIT;
+
+		crm_name_fold(&name, crm_map_get_str(rec, "name"));
+		strbuf_addch(out, '\n');
+		strbuf_add(out, name.buf, name.len);
+		strbuf_release(&name);
+	}
+}
+
 static int existing_record(const char *id, const char *path,
 			   const struct crm_node *summary, void *data)
 {
 	struct import *im = data;
 	struct crm_import_keys keys = { NULL, 0, 0 };
+	struct strbuf key = STRBUF_INIT;
 	size_t i, at = im->nexisting;
 
 	ALLOC_GROW(im->ex_ids, im->nexisting + 1, im->ex_alloc);
@@ -111,9 +134,12 @@ static int existing_record(const char *id, const char *path,
 	im->nexisting++;
 	crm_strmap_put(&im->existing_ids, id, at);
 	crm_import_keys(&keys, summary);
-	for (i = 0; i < keys.n; i++)
-		crm_strmap_put(&im->existing_keys, keys.items[i], at);
+	for (i = 0; i < keys.n; i++) {
+		map_key(&key, keys.items[i], summary);
+		crm_strmap_put(&im->existing_keys, key.buf, at);
+	}
 	crm_import_keys_release(&keys);
+	strbuf_release(&key);
 	return 0;
 }
 
@@ -131,12 +157,16 @@ static void remember_keys(struct import *im, const struct crm_node *rec,
 			  size_t item)
 {
 	struct crm_import_keys keys = { NULL, 0, 0 };
+	struct strbuf key = STRBUF_INIT;
 	size_t i;
 
 	crm_import_keys(&keys, rec);
-	for (i = 0; i < keys.n; i++)
-		crm_strmap_put(&im->item_keys, keys.items[i], item);
+	for (i = 0; i < keys.n; i++) {
+		map_key(&key, keys.items[i], rec);
+		crm_strmap_put(&im->item_keys, key.buf, item);
+	}
 	crm_import_keys_release(&keys);
+	strbuf_release(&key);
 }
 
 /* The first key of `rec` found in `map`. */
@@ -144,13 +174,17 @@ static int lookup_keys(const struct crm_strmap *map, const struct crm_node *rec,
 		       size_t *at)
 {
 	struct crm_import_keys keys = { NULL, 0, 0 };
+	struct strbuf key = STRBUF_INIT;
 	size_t i;
 	int found = 0;
 
 	crm_import_keys(&keys, rec);
-	for (i = 0; i < keys.n && !found; i++)
-		found = crm_strmap_get(map, keys.items[i], at);
+	for (i = 0; i < keys.n && !found; i++) {
+		map_key(&key, keys.items[i], rec);
+		found = crm_strmap_get(map, key.buf, at);
+	}
 	crm_import_keys_release(&keys);
+	strbuf_release(&key);
 	return found;
 }
 

@@ -13,7 +13,7 @@
 #include "util.h"
 
 /* A name or company to compare: folded, spaces collapsed, trimmed. */
-static void fold_key(struct strbuf *out, const char *s)
+void crm_name_fold(struct strbuf *out, const char *s)
 {
 	struct strbuf folded = STRBUF_INIT;
 	const char *p;
@@ -144,7 +144,7 @@ void crm_dedupe_add(struct crm_dedupe *d, const char *id,
 	d->names = xrealloc(d->names, d->alloc * sizeof(*d->names));
 	who = d->n++;
 	d->ids[who] = xstrdup(id);
-	fold_key(&folded, name);
+	crm_name_fold(&folded, name);
 	d->names[who] = strbuf_detach(&folded, NULL);
 	strbuf_init(&folded);
 
@@ -155,15 +155,14 @@ void crm_dedupe_add(struct crm_dedupe *d, const char *id,
 		join_group(d, &d->by_key, keys.items[i], reason.buf, who);
 	}
 	crm_import_keys_release(&keys);
-	fold_key(&folded, company);
+	crm_name_fold(&folded, company);
 	if (folded.len)
 		join_group(d, &d->by_company, folded.buf, NULL, who);
 	strbuf_release(&folded);
 	strbuf_release(&reason);
 }
 
-/* Folded names that are the same person's, allowing for typos. */
-static int names_alike(const char *a, const char *b)
+int crm_names_alike(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), shorter = la < lb ? la : lb;
 	size_t limit = shorter >= 8 ? 2 : shorter >= 4 ? 1 : 0;
@@ -218,7 +217,7 @@ static void pair_group(struct crm_dedupe *d, size_t g, struct strbuf *reason)
 		for (j = i + 1; j < n; j++) {
 			const char *a = d->names[m[i]], *b = d->names[m[j]];
 
-			if (!names_alike(a, b))
+			if (!crm_names_alike(a, b))
 				continue;
 			strbuf_reset(reason);
 			strbuf_addstr(reason, strcmp(a, b) ?

@@ -5,6 +5,7 @@
 
 #include "node.h"
 #include "record.h"
+#include "strbuf.h"
 #include "strmap.h"
 
 /*
@@ -19,6 +20,14 @@
  * to seven letters, two from eight on.  Namesakes at different companies,
  * or with no company, are not: a store of 100,000 has many Maria Garcias.
  */
+
+/* `name` folded for comparing: case, accents and extra spaces ignored. */
+void crm_name_fold(struct strbuf *out, const char *name);
+/*
+ * Whether two folded names are one person's, allowing for typos: equal,
+ * or one edit apart from four letters on, two from eight on.
+ */
+int crm_names_alike(const char *a, const char *b);
 
 struct crm_dedupe_pair {
 	char *a, *b;		/* the two ids, a before b */

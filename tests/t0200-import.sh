@@ -132,4 +132,18 @@ sys.stdout.write(\",\".join(\"c%d\" % i for i in range(10**6)) + \"\\n\")" >wide
 	test_store_sound
 '
 
+test_expect_success 'a shared phone number alone does not merge two people' '
+	crm init shared >/dev/null &&
+	printf "name,email,phone,company\nAnna Schmidt,anna@acme.example,+49 30 1234567,Acme\nBernd Weber,bernd@acme.example,+49 30 1234567,Acme\nanna  SCHMIDT,,0049 (0)30 1234567,\n" >switchboard.csv &&
+	crm -C shared import switchboard.csv >out &&
+	test_grep "2 added, 0 updated" out &&
+	crm -C shared show bernd --json >j &&
+	python3 -c "import json; r=json.load(open(\"j\")); assert r[\"emails\"]==[\"bernd@acme.example\"], r" &&
+	printf "name,phone\nBernd Weber,+49 30 1234567\nCarl Meyer,+49 30 1234567\n" >again.csv &&
+	crm -C shared import again.csv >out &&
+	test_grep "1 added, 0 updated" out &&
+	crm -C shared dedupe >out &&
+	test_grep "same phone +49301234567" out
+'
+
 test_done
