@@ -90,6 +90,13 @@ check-valgrind: crm man
 demo: crm
 	@scripts/demo
 
+# bench/README.md: 10k and 100k customers side by side with git, grep,
+# khard and taskwarrior; N=10000 for the quick run.  Never sanitized.
+bench:
+	@scripts/install-deps --bench
+	@$(MAKE) --no-print-directory SANITIZE= BUILD=build crm
+	bench/run $(if $(N),--customers $(N))
+
 # libFuzzer targets under ASan+UBSan (fuzz/README.md); FUZZ_SECONDS each
 fuzz: deps
 	$(MAKE) -C fuzz run
@@ -118,5 +125,5 @@ clean:
 	rm -rf build build-san crm crm.tmp $(MAN_OUT) tests/trash.*
 	$(MAKE) -C fuzz clean
 
-.PHONY: all crm deps man completions check check-valgrind demo install fuzz fuzz-ci \
+.PHONY: all crm deps man completions check check-valgrind demo bench install fuzz fuzz-ci \
 	uninstall clean FORCE
