@@ -434,13 +434,19 @@ static void print_stale(struct out *o, struct crm_report *r)
 		return;
 	}
 	if (o->fmt == FORMAT_TSV) {
-		for (i = 0; i < r->nstale; i++)
-			strbuf_addf(&o->sb, "stale\tcustomer\t%s\t%lld\t\t\n",
-				    r->stale[i].id, r->stale[i].days);
-		for (i = 0; i < r->nrotting; i++)
-			strbuf_addf(&o->sb, "stale\tdeal\t%s\t%lld\t%s\t\n",
-				    r->rotting[i].ref, r->rotting[i].days,
-				    r->rotting[i].stage);
+		for (i = 0; i < r->nstale; i++) {
+			strbuf_addstr(&o->sb, "stale\tcustomer\t");
+			tsv_cell(&o->sb, r->stale[i].id);
+			strbuf_addf(&o->sb, "\t%lld\t\t\n", r->stale[i].days);
+		}
+		for (i = 0; i < r->nrotting; i++) {
+			strbuf_addstr(&o->sb, "stale\tdeal\t");
+			tsv_cell(&o->sb, r->rotting[i].ref);
+			strbuf_addf(&o->sb, "\t%lld\t", r->rotting[i].days);
+			/* a stage comes from the record, as hand-edited */
+			tsv_cell(&o->sb, r->rotting[i].stage);
+			strbuf_addstr(&o->sb, "\t\n");
+		}
 		return;
 	}
 	json_open(o, "stale", 1);
@@ -583,9 +589,10 @@ static void print_funnel(struct out *o, struct funnel *f)
 			strbuf_rtrim(&o->sb);
 			strbuf_addch(&o->sb, '\n');
 		} else if (o->fmt == FORMAT_TSV) {
-			strbuf_addf(&o->sb, "funnel\t%s\t\t%zu\t%s\t%s\n",
-				    cfg->stages[i].name, reached, conv.buf,
-				    median.buf);
+			strbuf_addstr(&o->sb, "funnel\t");
+			tsv_cell(&o->sb, cfg->stages[i].name);
+			strbuf_addf(&o->sb, "\t\t%zu\t%s\t%s\n", reached,
+				    conv.buf, median.buf);
 		} else {
 			strbuf_addstr(&o->sb, shown ? ", {\"stage\": " :
 				      "{\"stage\": ");

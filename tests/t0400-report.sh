@@ -167,4 +167,14 @@ test_expect_success 'a misspelt report name is refused with a guess' '
 	test_line_count = 0 err
 '
 
+test_expect_success 'TSV escapes a hand-edited stage with a tab' '
+	crm init tabs >/dev/null &&
+	crm -C tabs add "Tab Person" >/dev/null &&
+	crm -C tabs deal add tab "Deal" >/dev/null &&
+	f=$(crm -C tabs path tab) &&
+	sed "s/stage: lead/stage: \"le\\\\tad\"/" "$f" >tmp && cat tmp >"$f" &&
+	CRM_NOW=2027-03-01T12:00:00Z crm -C tabs report stale --format tsv >out &&
+	test_grep "^stale	deal	tab-person/deal	[0-9]*	le\\\\tad	$" out
+'
+
 test_done
