@@ -332,6 +332,21 @@ static int check_props(struct parse_state *st, const yaml_event_t *ev,
 	return 0;
 }
 
+/*
+ * A timestamp may have tabs between its date, time and zone.  libyaml
+ * writes a tab only in double quotes, which would make the value read
+ * back as text, so it is read with spaces there: the same moment, and
+ * a value crm can write back plain.  Other plain values have no tabs.
+ */
+static void tabs_to_spaces(struct crm_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->len; i++)
+		if (n->str[i] == '\t')
+			n->str[i] = ' ';
+}
+
 static int on_scalar(struct parse_state *st, const yaml_event_t *ev)
 {
 	const char *value = (const char *)ev->data.scalar.value;
@@ -356,8 +371,10 @@ static int on_scalar(struct parse_state *st, const yaml_event_t *ev)
 	default: break;
 	}
 	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str &&
-	    !crm_yaml_plain_is_string(n->str))
+	    !crm_yaml_plain_is_string(n->str)) {
 		n->type = CRM_SCALAR_PLAIN;
+		tabs_to_spaces(n);
+	}
 	return attach(st, n, &ev->start_mark);
 }
 

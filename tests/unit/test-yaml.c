@@ -77,6 +77,32 @@ static void test_yaml__emit_is_idempotent_for_hand_written_style(void **state)
 	strbuf_release(&twice);
 }
 
+/*
+ * A timestamp with a tab before its time is still a timestamp; libyaml
+ * would quote a tab, which makes it text, so crm reads it with a space.
+ */
+static void test_yaml__timestamp_with_tab_stays_a_timestamp(void **state)
+{
+	static const char hand[] =
+		"created: 2026-11-22\t10:15:00\t+01:00\n"
+		"note: a\tb\n";
+	struct strbuf once = STRBUF_INIT;
+	struct crm_node *n = NULL;
+
+	(void)state;
+	assert_int_equal(crm_yaml_parse(&n, hand, strlen(hand), "t"), 0);
+	assert_int_equal(crm_map_get(n, "created")->type, CRM_SCALAR_PLAIN);
+	assert_string_equal(crm_node_str(crm_map_get(n, "created")),
+			    "2026-11-22 10:15:00 +01:00");
+	/* text keeps its tab */
+	assert_string_equal(crm_node_str(crm_map_get(n, "note")), "a\tb");
+	crm_node_free(n);
+	emit_of(&once, hand);
+	assert_string_equal(once.buf, "created: 2026-11-22 10:15:00 +01:00\n"
+			    "note: \"a\\tb\"\n");
+	strbuf_release(&once);
+}
+
 static void test_yaml__string_values_that_look_typed_are_quoted(void **state)
 {
 	static const char *const typed[] = {
@@ -186,6 +212,7 @@ static void test_record__new_fields_take_their_canonical_place(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_yaml__canonical_record_round_trips_byte_identical),
 	cmocka_unit_test(test_yaml__emit_is_idempotent_for_hand_written_style),
+	cmocka_unit_test(test_yaml__timestamp_with_tab_stays_a_timestamp),
 	cmocka_unit_test(test_yaml__string_values_that_look_typed_are_quoted),
 	cmocka_unit_test(test_yaml__hostile_input_is_refused),
 	cmocka_unit_test(test_yaml__size_limit),
