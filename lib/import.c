@@ -109,6 +109,7 @@ static const struct known_name known_names[] = {
 	{ "company", CRM_IMPORT_COMPANY, NULL, 0 },
 	{ "company name", CRM_IMPORT_COMPANY, NULL, 0 },
 	{ "companyname", CRM_IMPORT_COMPANY, NULL, 0 },
+	{ "org", CRM_IMPORT_COMPANY, NULL, 0 },
 	{ "organization", CRM_IMPORT_COMPANY, NULL, 0 },
 	{ "organisation", CRM_IMPORT_COMPANY, NULL, 0 },
 	{ "organization name", CRM_IMPORT_COMPANY, NULL, 0 },

@@ -185,6 +185,7 @@ static void test_import__plain_headers_any_case(void **state)
 		"id", "created", "log", "2nd thing", "\xe9\x9b\xbb\xe8\xa9\xb1",
 		"Stadt", "stadt", "Email",
 	};
+	static const char *const short_header[] = { "Name", "Org" };
 	struct crm_import_plan plan;
 
 	(void)state;
@@ -212,6 +213,11 @@ static void test_import__plain_headers_any_case(void **state)
 			    "column_17");
 	assert_string_equal(target(&plan, "Stadt"), "stadt");
 	assert_string_equal(target(&plan, "stadt"), "stadt_2");
+	crm_import_plan_release(&plan);
+
+	assert_int_equal(crm_import_plan(&plan, short_header,
+					 ARRAY_SIZE(short_header), NULL, 0), 0);
+	assert_string_equal(target(&plan, "Org"), "company");
 	crm_import_plan_release(&plan);
 
 	assert_true(crm_import_header_known("E-mail 3 - Value"));
