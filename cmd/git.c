@@ -25,7 +25,7 @@ const struct cmd_spec spec_git = { "git", usage, options, NULL, 0 };
  */
 int cmd_git(int argc, char **argv, struct crm_ctx *ctx)
 {
-	const char **gargv = xcalloc((size_t)argc + 3, sizeof(*gargv));
+	const char **gargv;
 	int i;
 
 	if (!ctx->store) {
@@ -33,6 +33,7 @@ int cmd_git(int argc, char **argv, struct crm_ctx *ctx)
 		cmd_usage(stdout, &spec_git);
 		return 0;
 	}
+	gargv = xcalloc((size_t)argc + 3, sizeof(*gargv));
 	gargv[0] = "git";
 	gargv[1] = "-C";
 	gargv[2] = crm_store_root(ctx->store);

@@ -845,6 +845,8 @@ done:
 		strbuf_release(&keys[i]);
 	free(keys);
 	free(ranks);
+	if (rc)
+		crm_import_plan_release(out);
 	return rc;
 }
 

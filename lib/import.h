@@ -148,8 +148,8 @@ int crm_import_header_known(const char *cell);
  * "-" to skip the column.  A map naming a column the file does not have,
  * a field crm manages (id, created, log, deals, followups), a field name
  * that is not one, or two columns mapped to one single-value field is
- * CRM_EINVALID.  Release `out` with crm_import_plan_release, also on
- * failure.
+ * CRM_EINVALID.  Release `out` with crm_import_plan_release; a failure
+ * leaves nothing to release.
  */
 int crm_import_plan(struct crm_import_plan *out, const char *const *header,
 		    size_t ncols, const char *const *maps, size_t nmaps);

@@ -36,6 +36,12 @@ export CRM_NOW='2026-11-23T09:00:00+00:00'
 export CRM_DIR="$TRASH/store"
 # leaks in libraries crm uses, not in crm (tests/lsan.supp says which)
 export LSAN_OPTIONS="suppressions=$SRC_DIR/tests/lsan.supp:print_suppressions=0"
+# A sanitized crm writes its reports to files that every test looks for:
+# a leak found as a command fails keeps its exit status 1, which
+# test_must_fail would otherwise accept.
+SAN_LOG="$TRASH/.sanitizer"
+export ASAN_OPTIONS="log_path=$SAN_LOG"
+export UBSAN_OPTIONS="log_path=$SAN_LOG:print_stacktrace=1"
 
 # `crm` is a script on PATH (not a shell function) so that `env`,
 # `xargs` and subshells run it too; under CRM_VALGRIND it runs valgrind.
@@ -59,9 +65,21 @@ test_passed=0
 
 say() { printf '%s\n' "$*"; }
 
+# Whether a sanitizer wrote a report since the last test; it joins the
+# test's log, so the failure says what was found.
+sanitizer_reported() {
+	for f in "$SAN_LOG".*; do
+		[ -f "$f" ] || return 1
+		cat "$SAN_LOG".* >>"$TRASH/.log"
+		rm -f "$SAN_LOG".*
+		return 0
+	done
+	return 1
+}
+
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if (eval "$2") >"$TRASH/.log" 2>&1; then
+	if (eval "$2") >"$TRASH/.log" 2>&1 && ! sanitizer_reported; then
 		test_passed=$((test_passed + 1))
 		[ -n "$VERBOSE" ] && say "ok $test_count - $1"
 	else
