@@ -79,7 +79,11 @@ sanitizer_reported() {
 
 test_expect_success() {
 	test_count=$((test_count + 1))
-	if (eval "$2") >"$TRASH/.log" 2>&1 && ! sanitizer_reported; then
+	test_ok=
+	(eval "$2") >"$TRASH/.log" 2>&1 && test_ok=1
+	# always looked at, so a report is never blamed on the next test
+	sanitizer_reported && test_ok=
+	if [ -n "$test_ok" ]; then
 		test_passed=$((test_passed + 1))
 		[ -n "$VERBOSE" ] && say "ok $test_count - $1"
 	else
