@@ -434,7 +434,8 @@ struct plan {
 	struct crm_change *changes;
 	struct strbuf *data;
 	size_t n, alloc;
-	struct crm_strmap ids;		/* ids in use on either side */
+	git_commit *ours, *theirs;
+	struct crm_strmap given;	/* ids this merge gave to renamed records */
 };
 
 static struct strbuf *plan_add(struct plan *p, const char *path)
@@ -461,7 +462,7 @@ static void plan_release(struct plan *p)
 	}
 	free(p->changes);
 	free(p->data);
-	crm_strmap_release(&p->ids);
+	crm_strmap_release(&p->given);
 }
 
 static int blob_text(struct strbuf *out, struct crm_store *s,
@@ -493,19 +494,36 @@ static void note(struct crm_sync_report *r, const char *fmt, ...)
 	strbuf_release(&sb);
 }
 
+/* Whether neither side has a record `id`, nor did this merge give it out. */
+static int id_is_free(struct plan *p, const char *id)
+{
+	struct strbuf path = STRBUF_INIT;
+	git_oid ours, theirs;
+	size_t dummy;
+
+	if (crm_strmap_get(&p->given, id, &dummy))
+		return 0;
+	/* looked up one by one: listing every id of both trees would read
+	 * all their shards, for a rename that is rare */
+	crm_store_record_path(&path, id);
+	crm_blob_at(&ours, p->ours, path.buf);
+	crm_blob_at(&theirs, p->theirs, path.buf);
+	strbuf_release(&path);
+	return git_oid_is_zero(&ours) && git_oid_is_zero(&theirs);
+}
+
 /* A free id for the other of two different customers added as `id`. */
 static void rename_id(struct strbuf *out, struct plan *p, const char *id)
 {
-	size_t dummy;
 	int n;
 
 	for (n = 2;; n++) {
 		strbuf_reset(out);
 		strbuf_addf(out, "%s-%d", id, n);
-		if (!crm_strmap_get(&p->ids, out->buf, &dummy))
+		if (id_is_free(p, out->buf))
 			break;
 	}
-	crm_strmap_put(&p->ids, out->buf, 0);
+	crm_strmap_put(&p->given, out->buf, 0);
 }
 
 static int merge_record(struct crm_store *s, struct plan *p, const char *path,
@@ -624,51 +642,6 @@ done:
 	return rc;
 }
 
-static int remember_ids(struct crm_store *s, git_commit *c, struct plan *p)
-{
-	git_tree *tree = NULL, *customers = NULL;
-	git_tree_entry *entry = NULL;
-	size_t i, j;
-	int rc = 0;
-
-	if (git_commit_tree(&tree, c))
-		return crm_git_error("cannot read a commit");
-	if (git_tree_entry_bypath(&entry, tree, CRM_CUSTOMERS_DIR)) {
-		git_error_clear();
-		goto done;
-	}
-	if (git_tree_lookup(&customers, s->repo, git_tree_entry_id(entry))) {
-		rc = crm_git_error("cannot read a tree");
-		goto done;
-	}
-	for (i = 0; i < git_tree_entrycount(customers); i++) {
-		const git_tree_entry *shard = git_tree_entry_byindex(customers, i);
-		git_tree *t = NULL;
-
-		if (git_tree_entry_type(shard) != GIT_OBJECT_TREE ||
-		    git_tree_lookup(&t, s->repo, git_tree_entry_id(shard)))
-			continue;
-		for (j = 0; j < git_tree_entrycount(t); j++) {
-			const char *name = git_tree_entry_name(
-				git_tree_entry_byindex(t, j));
-			size_t n = strlen(name);
-
-			if (n > 4 && !strcmp(name + n - 4, ".yml")) {
-				char *id = xstrndup(name, n - 4);
-
-				crm_strmap_put(&p->ids, id, 0);
-				free(id);
-			}
-		}
-		git_tree_free(t);
-	}
-done:
-	git_tree_entry_free(entry);
-	git_tree_free(customers);
-	git_tree_free(tree);
-	return rc;
-}
-
 /*
  * Plan the merge of `theirs` into `ours`: a file only they changed
  * is taken from them; a record both changed is merged field by field
@@ -692,9 +665,10 @@ static int plan_merge(struct crm_store *s, git_commit *base, git_commit *ours,
 		rc = crm_git_error("cannot read the commits to merge");
 		goto done;
 	}
+	p->ours = ours;
+	p->theirs = theirs;
 	if ((rc = crm_tree_diff(s, tb, to, "", &our_paths)) ||
-	    (rc = crm_tree_diff(s, tb, tt, "", &their_paths)) ||
-	    (rc = remember_ids(s, ours, p)) || (rc = remember_ids(s, theirs, p)))
+	    (rc = crm_tree_diff(s, tb, tt, "", &their_paths)))
 		goto done;
 	for (i = 0; i < our_paths.n; i++)
 		crm_strmap_put(&ours_changed, our_paths.items[i], 0);

@@ -94,6 +94,20 @@ test_expect_success 'the same customer added on both sides: both kept, one renam
 	$A list Sam >out && test_line_count = 2 out
 '
 
+test_expect_success 'a renamed customer takes an id neither side has' '
+	$A add "Kim Park" --email kim.a@x.example >/dev/null &&
+	$A add "Kim Park" --email kim.a2@x.example >/dev/null &&
+	$B add "Kim Park" --email kim.b@y.example >/dev/null &&
+	$B add "Kim Park 3" >/dev/null &&
+	$A sync >/dev/null && $B sync >out &&
+	test_grep "added as .kim-park.; theirs is now .kim-park-4." out &&
+	test_grep "kim.a@x.example" "$($B path kim-park-4)" &&
+	test_grep "kim.a2@x.example" "$($B path kim-park-2)" &&
+	test_grep "kim.b@y.example" "$($B path kim-park)" &&
+	$A sync >/dev/null &&
+	$A list Kim >out && test_line_count = 4 out
+'
+
 test_expect_success 'deleted on one side, changed on the other: kept, and said so' '
 	$A add "Del Me" >/dev/null && $A sync >/dev/null && $B sync >/dev/null &&
 	$A rm del-me >/dev/null &&
