@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ca-bundle.h"
 #include "error.h"
 #include "merge.h"
 #include "slug.h"
@@ -313,6 +314,7 @@ int crm_store_clone(struct crm_store **out, const char *url, const char *dir)
 	memset(&st, 0, sizeof(st));
 	strbuf_init(&st.message);
 	crm_store_library_init();
+	crm_ca_bundle_load();
 	existed = !stat(dir, &sb);
 	callbacks_init(&opts.fetch_opts.callbacks, &st);
 	if (git_clone(&repo, url, dir, &opts)) {
@@ -944,6 +946,7 @@ int crm_store_sync(struct crm_store *s, const char *remote, int dry_run,
 	strbuf_init(&ss.tracking);
 	ss.s = s;
 	ss.remote_name = remote ? remote : "origin";
+	crm_ca_bundle_load();
 	if ((rc = crm_store_head(s, &ss.branch, &tip, &unborn)))
 		goto done;
 	if (git_remote_lookup(&ss.remote, s->repo, ss.remote_name)) {

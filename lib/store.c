@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ca-bundle.h"
 #include "clock.h"
 #include "error.h"
 #include "store.h"
@@ -63,7 +64,9 @@ void crm_store_library_init(void)
 {
 	if (libgit2_ready)
 		return;
+	crm_ca_bundle_defer(1);
 	git_libgit2_init();
+	crm_ca_bundle_defer(0);
 	/* objects, refs and the index are fsynced before they are used */
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	/* a store is ours; refs are checked by the CAS anyway */
