@@ -546,7 +546,8 @@ static size_t refresh_shard(struct shard *sh, char **names, size_t nnames,
 		struct stat st;
 
 		strbuf_reset(&file);
-		strbuf_addf(&file, "%s.yml", names[i]);
+		strbuf_addstr(&file, names[i]);
+		strbuf_addstr(&file, ".yml");
 		e->name = names[i];
 		e->namelen = strlen(names[i]);
 		if (fstatat(dirfd, file.buf, &st, AT_SYMLINK_NOFOLLOW))
