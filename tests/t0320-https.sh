@@ -7,7 +7,8 @@ test_description='https remotes are checked against the system CA bundle'
 # by a CA in the system bundle.  Debian's archive can, and CI reaches it
 # (it installs packages from there); it is no git server, so a verified
 # connection ends in an HTTP error status (404 today), an unverified one
-# in a certificate error.  Without a route to it the test says so and checks nothing.
+# in a certificate error.  Without a route to it the test says so and
+# checks nothing.
 URL=https://deb.debian.org/debian/
 unset CRM_DIR
 
