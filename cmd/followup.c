@@ -437,33 +437,47 @@ static void add_item(struct due_list *dl, const struct crm_record *r,
 	it->late = crm_date_to_days(&dl->today) - crm_date_to_days(d);
 }
 
-static void collect_followups(struct due_list *dl, const struct crm_record *r,
-			      const struct crm_filter *filter)
+/*
+ * Each collector either adds what is due (and warns of what it cannot
+ * read), or, when `dry`, only says whether it would do either: the dry
+ * run is the scan's match, on every thread at once, so that only the
+ * few records with something due are collected one at a time.
+ */
+static int collect_followups(struct due_list *dl, const struct crm_record *r,
+			     int dry)
 {
 	const struct crm_node *fs = crm_map_get(r->root, "followups");
 	size_t i;
+	int found = 0;
 
 	for (i = 0; fs && i < fs->nitems; i++) {
 		const struct crm_node *f = fs->items[i];
 		const char *d = crm_map_get_str(f, "due");
 		struct crm_date date;
 
-		if (!crm_followup_is_open(f) || !d ||
-		    crm_date_from_iso(&date, d)) {
-			if (crm_followup_is_open(f))
-				cmd_warn("%s: follow-up %s has no valid due date",
-					 r->path, crm_map_get_str(f, "id"));
+		if (!crm_followup_is_open(f))
+			continue;
+		if (!d || crm_date_from_iso(&date, d)) {
+			if (dry)
+				return 1;
+			cmd_warn("%s: follow-up %s has no valid due date",
+				 r->path, crm_map_get_str(f, "id"));
 			continue;
 		}
 		if ((!all && crm_date_cmp(&date, &dl->limit) > 0) ||
-		    !owner_matches(r, f) || !crm_filter_match(filter, r->root, f))
+		    !owner_matches(r, f) ||
+		    !crm_filter_match(dl->filter, r->root, f))
 			continue;
+		if (dry)
+			return 1;
 		add_item(dl, r, f, &date);
+		found = 1;
 	}
+	return found;
 }
 
-static void collect_cadence(struct due_list *dl, const struct crm_record *r,
-			    const struct crm_filter *filter)
+static int collect_cadence(struct due_list *dl, const struct crm_record *r,
+			   int dry)
 {
 	const char *cadence = crm_record_get(r, "cadence");
 	struct crm_interval iv;
@@ -471,41 +485,52 @@ static void collect_cadence(struct due_list *dl, const struct crm_record *r,
 	time_t t;
 
 	if (!cadence)
-		return;
+		return 0;
 	if (positive_interval(&iv, cadence)) {
-		cmd_warn("%s: cadence '%s' is not an interval like 30d",
-			 r->path, cadence);
-		return;
+		if (!dry)
+			cmd_warn("%s: cadence '%s' is not an interval like 30d",
+				 r->path, cadence);
+		return 1;
 	}
 	if (!crm_log_last(&t, r)) {
 		char iso[CRM_MOMENT_MAX];
 
 		crm_format_moment(iso, t, 0);
 		if (crm_date_of_moment(&last, iso))
-			return;
+			return 0;
 	} else if (!crm_record_get(r, "created") ||
 		   crm_date_of_moment(&last, crm_record_get(r, "created"))) {
-		return;
+		return 0;
 	}
 	if (crm_date_add(&next, &last, &iv))
-		return;
+		return 0;
 	if ((!all && crm_date_cmp(&next, &dl->limit) > 0) ||
-	    !owner_matches(r, NULL) || !crm_filter_match(filter, r->root, NULL))
-		return;
+	    !owner_matches(r, NULL) ||
+	    !crm_filter_match(dl->filter, r->root, NULL))
+		return 0;
+	if (dry)
+		return 1;
 	add_item(dl, r, NULL, &next);
 	crm_date_format(dl->items[dl->n - 1].last_contact, &last);
+	return 1;
+}
+
+static int due_match(const struct crm_node *summary, void *data)
+{
+	/* a read-only view of the summary, for the record helpers */
+	struct crm_record r = { NULL, NULL, (struct crm_node *)summary };
+
+	return collect_followups(data, &r, 1) || collect_cadence(data, &r, 1);
 }
 
 static int collect_due(const char *id, const char *path,
 		       const struct crm_node *summary, void *data)
 {
-	struct due_list *dl = data;
-	/* a read-only view of the summary, for the record helpers */
 	struct crm_record r = { (char *)id, (char *)path,
 				(struct crm_node *)summary };
 
-	collect_followups(dl, &r, dl->filter);
-	collect_cadence(dl, &r, dl->filter);
+	collect_followups(data, &r, 0);
+	collect_cadence(data, &r, 0);
 	return 0;
 }
 
@@ -697,7 +722,7 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 	if (!due)
 		dl.limit = dl.today;
 	dl.filter = &filter;
-	if (records_each(ctx, NULL, collect_due, &dl)) {
+	if (records_each(ctx, due_match, collect_due, &dl)) {
 		rc = cmd_fail();
 		goto done;
 	}

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,11 +130,86 @@ static void make_summary(struct strbuf *b, struct crm_node *root)
 	summary_node(b, root);
 }
 
+/*
+ * Summaries are read into blocks that are reused, not freed, between
+ * batches: a scan decodes 100,000 of them, and malloc would be most of it.
+ * A summary's nodes and child pointers lie in one block; a rejected
+ * record's space is taken back (arena_rewind), so a batch holds only the
+ * records that reach the callback.
+ */
+struct arena_block {
+	struct arena_block *next;
+	size_t cap, used;		/* in bytes */
+	max_align_t data[];
+};
+
 struct arena {
+	struct arena_block *first, *cur;
+};
+
+struct arena_mark {
+	struct arena_block *block;
+	size_t used;
+};
+
+#define ARENA_BLOCK_MIN (256 * 1024)
+
+static void *arena_alloc(struct arena *a, size_t bytes)
+{
+	struct arena_block *b = a->cur;
+
+	bytes = (bytes + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (b && b->cap - b->used >= bytes)
+		goto take;
+	if (b && b->next && b->next->cap >= bytes) {
+		b = b->next;
+		b->used = 0;
+	} else {
+		size_t cap = bytes > ARENA_BLOCK_MIN ? bytes : ARENA_BLOCK_MIN;
+		struct arena_block *nb = xmalloc(sizeof(*nb) + cap);
+
+		nb->cap = cap;
+		nb->used = 0;
+		if (b) {
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = a->first;
+			a->first = nb;
+		}
+		b = nb;
+	}
+	a->cur = b;
+take:
+	b->used += bytes;
+	return (char *)b->data + b->used - bytes;
+}
+
+static struct arena_mark arena_mark(const struct arena *a)
+{
+	struct arena_mark m = { a->cur, a->cur ? a->cur->used : 0 };
+
+	return m;
+}
+
+static void arena_rewind(struct arena *a, struct arena_mark m)
+{
+	a->cur = m.block;
+	if (m.block)
+		m.block->used = m.used;
+}
+
+static void arena_reset(struct arena *a)
+{
+	a->cur = a->first;
+	if (a->cur)
+		a->cur->used = 0;
+}
+
+struct node_slab {
 	struct crm_node *nodes;
-	size_t nnodes, node_alloc;
 	struct crm_node **ptrs;
-	size_t nptrs, ptr_alloc;
+	size_t nnodes, nptrs;
 };
 
 /* First pass: how many nodes and child pointers a summary needs. */
@@ -160,7 +236,7 @@ static int count_nodes(struct reader *r, size_t *nodes, size_t *ptrs,
 	return 0;
 }
 
-static struct crm_node *build_nodes(struct reader *r, struct arena *a)
+static struct crm_node *build_nodes(struct reader *r, struct node_slab *a)
 {
 	struct crm_node *n = &a->nodes[a->nnodes++];
 	unsigned char tag = 0;
@@ -187,27 +263,33 @@ static struct crm_node *build_nodes(struct reader *r, struct arena *a)
 	return n;
 }
 
-/* Read a summary into the arena (reset first); NULL if it is corrupt. */
+/* Read a summary into the arena; NULL if it is corrupt. */
 static const struct crm_node *arena_load(struct arena *a,
 					 const unsigned char *data,
 					 size_t len)
 {
 	struct reader r = { data, data + len, 0 };
+	struct node_slab slab = { NULL, NULL, 0, 0 };
 	size_t nodes = 0, ptrs = 0;
 
 	if (count_nodes(&r, &nodes, &ptrs, 0) || r.p != r.end)
 		return NULL;
-	ALLOC_GROW(a->nodes, nodes, a->node_alloc);
-	ALLOC_GROW(a->ptrs, ptrs, a->ptr_alloc);
-	a->nnodes = a->nptrs = 0;
+	slab.nodes = arena_alloc(a, nodes * sizeof(*slab.nodes) +
+				    ptrs * sizeof(*slab.ptrs));
+	slab.ptrs = (struct crm_node **)(slab.nodes + nodes);
 	r.p = data;
-	return build_nodes(&r, a);
+	return build_nodes(&r, &slab);
 }
 
 static void arena_release(struct arena *a)
 {
-	free(a->nodes);
-	free(a->ptrs);
+	while (a->first) {
+		struct arena_block *next = a->first->next;
+
+		free(a->first);
+		a->first = next;
+	}
+	a->cur = NULL;
 }
 
 /* ---- the per-shard cache ---- */
@@ -264,15 +346,25 @@ static void load_old_cache(struct shard *sh, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct reader r;
+	struct stat file;
 	uint64_t written;
 	uint32_t count, i;
-	char buf[65536];
 	ssize_t got;
 
 	if (fd < 0)
 		return;
-	while ((got = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(&sh->old, buf, (size_t)got);
+	/* straight into the buffer, which is reused from shard to shard */
+	strbuf_reset(&sh->old);
+	if (!fstat(fd, &file) && file.st_size > 0)
+		strbuf_grow(&sh->old, (size_t)file.st_size + 1);
+	do {
+		if (sh->old.alloc <= sh->old.len + 1)
+			strbuf_grow(&sh->old, 65536);
+		got = read(fd, sh->old.buf + sh->old.len,
+			   sh->old.alloc - sh->old.len - 1);
+		if (got > 0)
+			strbuf_setlen(&sh->old, sh->old.len + (size_t)got);
+	} while (got > 0);
 	close(fd);
 	if (!cache_file_whole(&sh->old))
 		return;
@@ -452,7 +544,6 @@ static void shard_release(struct shard *sh, char **names, size_t nnames)
 	free(names);
 	free(sh->old_entries);
 	free(sh->entries);
-	strbuf_release(&sh->old);
 	strbuf_release(&sh->fresh);
 }
 
@@ -582,71 +673,148 @@ static size_t refresh_shard(struct shard *sh, char **names, size_t nnames,
 	return parsed;
 }
 
-static int visit_shard(struct scan_job *job, struct shard *sh,
-		       const char *shard_name, struct arena *arena)
+/*
+ * A record on its way to the callback: matched (or broken) on the
+ * scanning thread, handed over with the others of its batch.
+ */
+struct pending {
+	const struct entry *e;
+	const struct crm_node *summary;
+	const char *error;		/* for a summary that did not read back */
+};
+
+/* Enough to make taking the lock rare, few enough to bound the arena. */
+#define BATCH 256
+
+struct batch {
+	struct pending items[BATCH];
+	size_t n;
+};
+
+static void set_record_names(struct strbuf *id, struct strbuf *path,
+			     size_t prefix, const struct entry *e)
+{
+	strbuf_reset(id);
+	strbuf_add(id, e->name, e->namelen);
+	strbuf_setlen(path, prefix);
+	strbuf_add(path, e->name, e->namelen);
+	strbuf_addstr(path, ".yml");
+}
+
+/*
+ * Hand a batch to the callback under the lock, once for all of it: a
+ * lock taken per record made the threads wait on each other (followup
+ * spent more time switching than scanning).  The first non-zero result
+ * stops every thread; its message is kept for the caller.
+ */
+static void flush_batch(struct scan_job *job, struct batch *bt,
+			struct strbuf *id, struct strbuf *path, size_t prefix)
+{
+	struct strbuf msg = STRBUF_INIT;
+	size_t i;
+
+	pthread_mutex_lock(&job->lock);
+	for (i = 0; i < bt->n && !job->rc; i++) {
+		const struct pending *p = &bt->items[i];
+		struct crm_scan_record r;
+		int rc;
+
+		set_record_names(id, path, prefix, p->e);
+		memset(&r, 0, sizeof(r));
+		r.id = id->buf;
+		r.path = path->buf;
+		r.summary = p->summary;
+		r.error = p->error;
+		if (p->e->broken) {
+			/* the message is stored without its NUL */
+			strbuf_reset(&msg);
+			strbuf_add(&msg, p->e->data, p->e->len);
+			r.error = msg.buf;
+			job->stats.broken++;
+		}
+		rc = job->fn(&r, job->data);
+		if (rc) {
+			job->rc = rc;
+			strbuf_addstr(&job->message, crm_error_last());
+		}
+	}
+	pthread_mutex_unlock(&job->lock);
+	bt->n = 0;
+	strbuf_release(&msg);
+}
+
+static void visit_shard(struct scan_job *job, struct shard *sh,
+			const char *shard_name, struct arena *arena,
+			struct batch *bt)
 {
 	struct strbuf id = STRBUF_INIT, path = STRBUF_INIT;
 	size_t i, prefix;
-	int rc = 0;
 
 	strbuf_addf(&path, "%s/%s/", CRM_CUSTOMERS_DIR, shard_name);
 	prefix = path.len;
-	for (i = 0; i < sh->n && !rc; i++) {
+	arena_reset(arena);
+	bt->n = 0;
+	for (i = 0; i < sh->n; i++) {
 		const struct entry *e = &sh->entries[i];
-		struct crm_scan_record r;
+		struct pending *p = &bt->items[bt->n];
+		struct arena_mark mark = arena_mark(arena);
 
-		strbuf_reset(&id);
-		strbuf_add(&id, e->name, e->namelen);
-		strbuf_setlen(&path, prefix);
-		strbuf_add(&path, e->name, e->namelen);
-		strbuf_addstr(&path, ".yml");
-		memset(&r, 0, sizeof(r));
-		r.id = id.buf;
-		r.path = path.buf;
-		if (e->broken) {
-			/* the message is stored without its NUL */
-			struct strbuf msg = STRBUF_INIT;
+		memset(p, 0, sizeof(*p));
+		p->e = e;
+		if (!e->broken) {
+			struct crm_scan_record r;
 
-			strbuf_add(&msg, e->data, e->len);
-			r.error = msg.buf;
-			pthread_mutex_lock(&job->lock);
-			job->stats.broken++;
-			if (!job->rc)
-				rc = job->fn(&r, job->data);
-			pthread_mutex_unlock(&job->lock);
-			strbuf_release(&msg);
-			continue;
+			set_record_names(&id, &path, prefix, e);
+			memset(&r, 0, sizeof(r));
+			r.id = id.buf;
+			r.path = path.buf;
+			r.summary = p->summary = arena_load(arena, e->data,
+							    e->len);
+			if (!p->summary) {
+				/* dropped below, so the next scan parses it again */
+				p->error = "the crm cache was damaged and will be "
+					   "rebuilt; run the command again";
+				sh->damaged = 1;
+			} else if (job->match && !job->match(&r, job->data)) {
+				arena_rewind(arena, mark);
+				continue;
+			}
 		}
-		r.summary = arena_load(arena, e->data, e->len);
-		if (!r.summary) {
-			/* dropped below, so the next scan parses it again */
-			r.error = "the crm cache was damaged and will be rebuilt; "
-				  "run the command again";
-			sh->damaged = 1;
-		} else if (job->match && !job->match(&r, job->data))
-			continue;
-		pthread_mutex_lock(&job->lock);
-		if (!job->rc)
-			rc = job->fn(&r, job->data);
-		pthread_mutex_unlock(&job->lock);
+		if (++bt->n == BATCH) {
+			flush_batch(job, bt, &id, &path, prefix);
+			arena_reset(arena);
+		}
 	}
+	if (bt->n)
+		flush_batch(job, bt, &id, &path, prefix);
 	strbuf_release(&id);
 	strbuf_release(&path);
-	return rc;
 }
 
+/* What each scanning thread keeps from shard to shard. */
+struct worker_state {
+	struct arena arena;
+	struct batch batch;
+	/*
+	 * Cache files are read into this, kept from shard to shard: a new
+	 * buffer each time was fresh pages from the kernel, and faulting
+	 * them in cost more than reading.
+	 */
+	struct strbuf cache_file;
+};
+
 static void scan_one(struct scan_job *job, const char *shard_name,
-		     struct arena *arena)
+		     struct worker_state *w)
 {
 	struct shard sh;
 	struct strbuf dir = STRBUF_INIT, cache = STRBUF_INIT;
 	char **names = NULL;
 	size_t nnames = 0, parsed;
 	int64_t checked = now_ns();
-	int dirfd, rc;
+	int dirfd;
 
 	memset(&sh, 0, sizeof(sh));
-	strbuf_init(&sh.old);
+	sh.old = w->cache_file;
 	strbuf_init(&sh.fresh);
 	strbuf_addf(&dir, "%s/%s", job->root, shard_name);
 	strbuf_addf(&cache, "%s/%s", job->cache_dir, shard_name);
@@ -674,18 +842,10 @@ static void scan_one(struct scan_job *job, const char *shard_name,
 	job->stats.records += sh.n;
 	job->stats.parsed += parsed;
 	pthread_mutex_unlock(&job->lock);
-	rc = visit_shard(job, &sh, shard_name, arena);
+	visit_shard(job, &sh, shard_name, &w->arena, &w->batch);
 	if (sh.damaged)
 		unlink(cache.buf);
-	if (rc) {
-		/* errors are per thread: carry the message to the caller */
-		pthread_mutex_lock(&job->lock);
-		if (!job->rc) {
-			job->rc = rc;
-			strbuf_addstr(&job->message, crm_error_last());
-		}
-		pthread_mutex_unlock(&job->lock);
-	}
+	w->cache_file = sh.old;
 	shard_release(&sh, names, nnames);
 	strbuf_release(&dir);
 	strbuf_release(&cache);
@@ -694,9 +854,9 @@ static void scan_one(struct scan_job *job, const char *shard_name,
 static void *worker(void *arg)
 {
 	struct scan_job *job = arg;
-	struct arena arena;
+	struct worker_state *w = xcalloc(1, sizeof(*w));
 
-	memset(&arena, 0, sizeof(arena));
+	strbuf_init(&w->cache_file);
 	for (;;) {
 		size_t i;
 		int stop;
@@ -707,9 +867,11 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&job->lock);
 		if (stop || i >= job->nshards)
 			break;
-		scan_one(job, job->shards[i], &arena);
+		scan_one(job, job->shards[i], w);
 	}
-	arena_release(&arena);
+	arena_release(&w->arena);
+	strbuf_release(&w->cache_file);
+	free(w);
 	return NULL;
 }
 
@@ -845,6 +1007,7 @@ static void index_shard(struct blob_index *bi, const char *cache_dir,
 
 static void blob_index_release(struct blob_index *bi)
 {
+	strbuf_release(&bi->sh.old);
 	shard_release(&bi->sh, NULL, 0);
 	crm_strmap_release(&bi->by_blob);
 }
@@ -872,6 +1035,7 @@ static int visit_blob(struct crm_store *s, const git_tree_entry *te,
 	r.id = id.buf;
 	r.path = path.buf;
 	git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(te));
+	arena_reset(arena);	/* one record at a time here */
 	if (crm_strmap_get(&bi->by_blob, hex, &at)) {
 		const struct entry *e = &bi->sh.old_entries[at];
 

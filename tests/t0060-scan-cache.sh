@@ -109,6 +109,25 @@ test_expect_success 'one thread or many give the same answers' '
 	test_cmp one four
 '
 
+test_expect_success 'a shard of more records than one batch: every one is seen, on one thread or many' '
+	mkdir -p "$CRM_DIR/customers/zz" &&
+	for i in $(seq 100 699); do
+		printf "id: p%s\nname: Person %s\nfollowups:\n- id: 1\n  due: 2026-01-0%s\n  text: call\n" \
+			$i $i $((i % 9 + 1)) >"$CRM_DIR/customers/zz/p$i.yml" || return 1
+	done &&
+	CRM_THREADS=1 crm list --format tsv >one &&
+	CRM_THREADS=4 crm list --format tsv >four &&
+	test_cmp one four &&
+	test $(grep -c "^p[1-6][0-9][0-9]	" four) = 600 &&
+	CRM_THREADS=1 crm followup --format tsv >one &&
+	CRM_THREADS=4 crm followup --format tsv >four &&
+	test_cmp one four &&
+	test $(grep -c "^2026-01-0[1-9]	[0-9]*	p[1-6][0-9][0-9]	1	call$" four) = 600 &&
+	crm list "Person 4" --format tsv >some &&
+	test_line_count = 101 some &&
+	rm -r "$CRM_DIR/customers/zz"
+'
+
 test_expect_success 'the cache stays out of git' '
 	test_store_sound
 '
