@@ -1021,7 +1021,7 @@ static int take_index_lock(struct crm_store *s, const char *lock)
  * the index was written, 1 when the patch does not apply (nothing
  * written), or an error.
  */
-static int patch_index(struct crm_store *s, struct crm_index_update *up,
+static int patch_index(struct crm_store *s, const struct crm_index_update *up,
 		       size_t n)
 {
 	struct strbuf index = STRBUF_INIT, lock = STRBUF_INIT;
@@ -1033,7 +1033,6 @@ static int patch_index(struct crm_store *s, struct crm_index_update *up,
 
 	strbuf_addf(&index, "%sindex", crm_store_gitdir(s));
 	strbuf_addf(&lock, "%s.lock", index.buf);
-	qsort(up, n, sizeof(*up), update_cmp);
 	fd = take_index_lock(s, lock.buf);
 	if (fd < 0) {
 		rc = CRM_ERROR;
@@ -1152,6 +1151,12 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 		git_blob_free(blob);
 		git_tree_entry_free(entry);
 	}
+	/*
+	 * Sorted by path, as the patch needs; and libgit2 inserts each entry
+	 * at its place in one array, so an import in file order moved half
+	 * of it every time.
+	 */
+	qsort(up, nup, sizeof(*up), update_cmp);
 	if (!rc && (nremoved || !nup || (rc = patch_index(s, up, nup)) == 1))
 		rc = update_index(s, up, nup, removed, nremoved);
 	/* a bulk commit made its files durable all at once */
