@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,20 @@ static int want_color(void)
 	return isatty(1) && term && strcmp(term, "dumb");
 }
 
+/*
+ * crm runs for well under a second: memory it frees is better kept for
+ * its next allocation than handed back to the kernel and faulted in
+ * again, which glibc does by default past 128 KB (and a page fault is
+ * dear on a virtual machine).  A scan of 100,000 records frees and takes
+ * back its per-shard buffers 256 times.
+ */
+static void keep_freed_memory(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 4 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+}
+
 int main(int argc, char **argv)
 {
 	struct crm_ctx ctx;
@@ -137,6 +152,7 @@ int main(int argc, char **argv)
 	int i, rc;
 
 	setlocale(LC_ALL, "");
+	keep_freed_memory();
 	/* a closed pipe (crm list | head) ends output quietly */
 	signal(SIGPIPE, SIG_DFL);
 	memset(&ctx, 0, sizeof(ctx));
