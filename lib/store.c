@@ -24,6 +24,7 @@
 #include "index-patch.h"
 #include "store.h"
 #include "store-internal.h"
+#include "strmap.h"
 #include "util.h"
 #include "yaml.h"
 
@@ -1102,6 +1103,64 @@ done:
 }
 
 /*
+ * The directories of a tree, each read once: git_tree_entry_bypath reads
+ * every directory on the path again, and libgit2 keeps no tree over 4 KB
+ * in its cache -- a shard of 400 records is 20 KB -- so an import of
+ * 100,000 records inflated and parsed 100,000 shard trees.
+ */
+struct dir_trees {
+	struct crm_strmap index;	/* directory -> position in trees */
+	git_tree **trees;		/* NULL: the directory is not there */
+	size_t n, alloc;
+};
+
+/* `path`'s entry in `root`, or NULL when there is none. */
+static int dir_trees_find(struct dir_trees *d, struct crm_store *s,
+			  git_tree *root, const char *path,
+			  const git_tree_entry **out)
+{
+	const char *slash = strrchr(path, '/');
+	struct strbuf dir = STRBUF_INIT;
+	git_tree_entry *e = NULL;
+	git_tree *t = NULL;
+	size_t at;
+	int rc = 0;
+
+	*out = NULL;
+	if (!slash) {
+		*out = git_tree_entry_byname(root, path);
+		return 0;
+	}
+	strbuf_add(&dir, path, (size_t)(slash - path));
+	if (!crm_strmap_get(&d->index, dir.buf, &at)) {
+		if (!git_tree_entry_bypath(&e, root, dir.buf) &&
+		    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&t, s->repo, git_tree_entry_id(e)))
+			rc = crm_git_error("cannot read a tree");
+		git_error_clear();
+		git_tree_entry_free(e);
+		ALLOC_GROW(d->trees, d->n + 1, d->alloc);
+		at = d->n;
+		d->trees[d->n++] = t;
+		crm_strmap_put(&d->index, dir.buf, at);
+	}
+	if (!rc && d->trees[at])
+		*out = git_tree_entry_byname(d->trees[at], slash + 1);
+	strbuf_release(&dir);
+	return rc;
+}
+
+static void dir_trees_release(struct dir_trees *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		git_tree_free(d->trees[i]);
+	free(d->trees);
+	crm_strmap_release(&d->index);
+}
+
+/*
  * Make the working-tree file and index entry of each path match `tree`
  * (or be absent).  `data`, when given, holds each path's content (it is
  * in `tree` already: no need to read the blob back).  Used after a
@@ -1114,19 +1173,23 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 	struct strbuf full = STRBUF_INIT;
 	struct crm_index_update *up = xcalloc(npaths ? npaths : 1, sizeof(*up));
 	const char **removed = xcalloc(npaths ? npaths : 1, sizeof(*removed));
+	struct dir_trees dirs;
 	size_t i, nup = 0, nremoved = 0;
 	int rc = 0;
 
+	memset(&dirs, 0, sizeof(dirs));
+
 	for (i = 0; i < npaths && !rc; i++) {
-		git_tree_entry *entry = NULL;
+		const git_tree_entry *entry;
 		git_blob *blob = NULL;
 		const void *content;
 		size_t len;
 
 		strbuf_reset(&full);
 		crm_store_abspath(&full, s, paths[i]);
-		if (git_tree_entry_bypath(&entry, tree, paths[i])) {
-			git_error_clear();
+		if ((rc = dir_trees_find(&dirs, s, tree, paths[i], &entry)))
+			break;
+		if (!entry) {
 			rc = remove_worktree_file(full.buf);
 			removed[nremoved++] = paths[i];
 			continue;
@@ -1137,7 +1200,6 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 		} else if (git_blob_lookup(&blob, s->repo,
 					   git_tree_entry_id(entry))) {
 			rc = crm_git_error("cannot read a blob");
-			git_tree_entry_free(entry);
 			break;
 		} else {
 			content = git_blob_rawcontent(blob);
@@ -1149,8 +1211,8 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 			rc = stat_written(&up[nup++], paths[i], full.buf,
 					  git_tree_entry_id(entry));
 		git_blob_free(blob);
-		git_tree_entry_free(entry);
 	}
+	dir_trees_release(&dirs);
 	/*
 	 * Sorted by path, as the patch needs; and libgit2 inserts each entry
 	 * at its place in one array, so an import in file order moved half
