@@ -641,6 +641,25 @@ static int write_file_via(const char *tmpdir, const char *path,
 
 #define STAGING_DIR "crm-tmp"
 
+static int make_leading_dirs(const char *path);
+
+/* 0, or -1 with errno set. */
+static int write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 /*
  * A bulk commit writes its files in place, without a temporary file or a
  * sync each, and syncs the file system once: 100,000 renames and syncs
@@ -648,32 +667,24 @@ static int write_file_via(const char *tmpdir, const char *path,
  * moved and the journal names every file: after a crash the next crm
  * writes them again from HEAD.
  */
-static int make_leading_dirs(const char *path);
-
-static int write_in_place(const char *path, const char *data, size_t len)
+static int write_in_place(const char *path, const char *data, size_t len,
+			  struct stat *st)
 {
-	size_t off = 0;
-	int fd, rc;
+	int fd, bad;
 
-	if ((rc = make_leading_dirs(path)))
-		return rc;
 	/* private, as every record file crm writes (mkstemp's 0600) */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
+	/* the directories are there but for a new shard: mkdir only then */
+	if (fd < 0 && errno == ENOENT && !make_leading_dirs(path))
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+			  O_CLOEXEC, 0600);
 	if (fd < 0) {
 		crm_error_set_errno(CRM_ERROR, "cannot write '%s'", path);
 		return CRM_ERROR;
 	}
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-	if (close(fd) || off < len) {
+	bad = write_all(fd, data, len) || fstat(fd, st);
+	if (close(fd) || bad) {
 		crm_error_set_errno(CRM_ERROR, "cannot write '%s'", path);
 		return CRM_ERROR;
 	}
@@ -684,17 +695,24 @@ static int write_in_place(const char *path, const char *data, size_t len)
  * Write a working-tree file, staged in .git/crm-tmp and renamed into
  * place, so a crash leaves the old file or the new one.
  */
+/* Write a working-tree file; `st` gets its stat data, for the index. */
 static int write_worktree_file(struct crm_store *s, const char *path,
-			       const char *data, size_t len, int durable)
+			       const char *data, size_t len, int durable,
+			       struct stat *st)
 {
 	struct strbuf dir = STRBUF_INIT;
 	int rc;
 
 	if (!durable)
-		return write_in_place(path, data, len);
+		return write_in_place(path, data, len, st);
 	lock_path(&dir, s, STAGING_DIR);
 	rc = write_file_via(dir.buf, path, data, len, durable);
 	strbuf_release(&dir);
+	/* after the rename, which changes the file's ctime */
+	if (!rc && lstat(path, st)) {
+		crm_error_set_errno(CRM_ERROR, "cannot stat '%s'", path);
+		rc = CRM_ERROR;
+	}
 	return rc;
 }
 
@@ -810,23 +828,6 @@ int crm_write_file_replace(const char *path, const char *data, size_t len)
 	return write_file_via(NULL, path, data, len, 0);
 }
 
-/* 0, or -1 with errno set. */
-static int write_all(int fd, const char *data, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * The temporary file goes in `tmpdir` (on the same file system) when one
  * is given, else next to `path`: working-tree files are staged under
@@ -929,29 +930,22 @@ static int write_index(struct crm_store *s, git_index *index)
 }
 
 /* An index entry for a file we just wrote, without hashing it again. */
-static int stat_written(struct crm_index_update *u, const char *path,
-			const char *full, const git_oid *id)
+static void stat_written(struct crm_index_update *u, const char *path,
+			 const struct stat *st, const git_oid *id)
 {
-	struct stat st;
-
-	if (lstat(full, &st)) {
-		crm_error_set_errno(CRM_ERROR, "cannot stat '%s'", full);
-		return CRM_ERROR;
-	}
 	memset(u, 0, sizeof(*u));
 	u->path = path;
-	u->ctime_s = (uint32_t)st.st_ctim.tv_sec;
-	u->ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
-	u->mtime_s = (uint32_t)st.st_mtim.tv_sec;
-	u->mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
-	u->dev = (uint32_t)st.st_dev;
-	u->ino = (uint32_t)st.st_ino;
+	u->ctime_s = (uint32_t)st->st_ctim.tv_sec;
+	u->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	u->mtime_s = (uint32_t)st->st_mtim.tv_sec;
+	u->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	u->dev = (uint32_t)st->st_dev;
+	u->ino = (uint32_t)st->st_ino;
 	u->mode = GIT_FILEMODE_BLOB;
-	u->uid = (uint32_t)st.st_uid;
-	u->gid = (uint32_t)st.st_gid;
-	u->size = (uint32_t)st.st_size;
+	u->uid = (uint32_t)st->st_uid;
+	u->gid = (uint32_t)st->st_gid;
+	u->size = (uint32_t)st->st_size;
 	memcpy(u->id, id->id, GIT_OID_RAWSZ);
-	return 0;
 }
 
 static int index_add_written(git_index *index, const struct crm_index_update *u)
@@ -1183,6 +1177,7 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 		const git_tree_entry *entry;
 		git_blob *blob = NULL;
 		const void *content;
+		struct stat st;
 		size_t len;
 
 		strbuf_reset(&full);
@@ -1205,11 +1200,11 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 			content = git_blob_rawcontent(blob);
 			len = (size_t)git_blob_rawsize(blob);
 		}
-		rc = write_worktree_file(s, full.buf, content, len, !bulk);
+		rc = write_worktree_file(s, full.buf, content, len, !bulk, &st);
 		crash_point("worktree");
 		if (!rc)
-			rc = stat_written(&up[nup++], paths[i], full.buf,
-					  git_tree_entry_id(entry));
+			stat_written(&up[nup++], paths[i], &st,
+				     git_tree_entry_id(entry));
 		git_blob_free(blob);
 	}
 	dir_trees_release(&dirs);
