@@ -8,6 +8,7 @@
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -695,18 +696,18 @@ static int write_in_place(const char *path, const char *data, size_t len,
  * Write a working-tree file, staged in .git/crm-tmp and renamed into
  * place, so a crash leaves the old file or the new one.
  */
-/* Write a working-tree file; `st` gets its stat data, for the index. */
+/*
+ * Write a working-tree file durably, by way of a file in .git/crm-tmp;
+ * `st` gets its stat data, for the index.
+ */
 static int write_worktree_file(struct crm_store *s, const char *path,
-			       const char *data, size_t len, int durable,
-			       struct stat *st)
+			       const char *data, size_t len, struct stat *st)
 {
 	struct strbuf dir = STRBUF_INIT;
 	int rc;
 
-	if (!durable)
-		return write_in_place(path, data, len, st);
 	lock_path(&dir, s, STAGING_DIR);
-	rc = write_file_via(dir.buf, path, data, len, durable);
+	rc = write_file_via(dir.buf, path, data, len, 1);
 	strbuf_release(&dir);
 	/* after the rename, which changes the file's ctime */
 	if (!rc && lstat(path, st)) {
@@ -1155,6 +1156,99 @@ static void dir_trees_release(struct dir_trees *d)
 }
 
 /*
+ * A file of a bulk commit, to be written on one of several threads: an
+ * import writes 100,000 of them, and creating a file is mostly kernel
+ * work that two cores do side by side.
+ */
+struct bulk_file {
+	char *full;
+	const char *path;
+	const void *content;
+	size_t len;
+	git_blob *blob;			/* holds content when read back */
+	git_oid id;
+};
+
+struct bulk_job {
+	struct bulk_file *files;
+	struct crm_index_update *up;	/* up[i] for files[i] */
+	size_t n, next;
+	size_t failed;			/* the first file that failed, or n */
+	struct strbuf message;
+	pthread_mutex_t lock;
+};
+
+static void *bulk_worker(void *arg)
+{
+	struct bulk_job *job = arg;
+
+	for (;;) {
+		struct stat st;
+		size_t i;
+
+		pthread_mutex_lock(&job->lock);
+		i = job->failed < job->n ? job->n : job->next++;
+		pthread_mutex_unlock(&job->lock);
+		if (i >= job->n)
+			break;
+		if (write_in_place(job->files[i].full, job->files[i].content,
+				   job->files[i].len, &st)) {
+			pthread_mutex_lock(&job->lock);
+			if (i < job->failed) {
+				job->failed = i;
+				strbuf_reset(&job->message);
+				strbuf_addstr(&job->message, crm_error_last());
+			}
+			pthread_mutex_unlock(&job->lock);
+			continue;
+		}
+		crash_point("worktree");
+		stat_written(&job->up[i], job->files[i].path, &st,
+			     &job->files[i].id);
+	}
+	return NULL;
+}
+
+/* A helper thread frees its thread-local error message too. */
+static void *bulk_thread(void *arg)
+{
+	bulk_worker(arg);
+	crm_error_clear();
+	return NULL;
+}
+
+#define BULK_THREADS 2
+
+static int write_bulk(struct bulk_file *files, size_t n,
+		      struct crm_index_update *up)
+{
+	struct bulk_job job;
+	pthread_t threads[BULK_THREADS];
+	int started = 0, t, rc = 0;
+
+	memset(&job, 0, sizeof(job));
+	job.files = files;
+	job.up = up;
+	job.n = n;
+	job.failed = n;
+	strbuf_init(&job.message);
+	pthread_mutex_init(&job.lock, NULL);
+	for (t = 1; t < BULK_THREADS && n >= 256; t++)
+		if (!pthread_create(&threads[started], NULL, bulk_thread, &job))
+			started++;
+	bulk_worker(&job);
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	pthread_mutex_destroy(&job.lock);
+	if (job.failed < n) {
+		crm_error_set(CRM_ERROR, "%s", job.message.buf);
+		rc = CRM_ERROR;
+	}
+	strbuf_release(&job.message);
+	return rc;
+}
+
+/*
  * Make the working-tree file and index entry of each path match `tree`
  * (or be absent).  `data`, when given, holds each path's content (it is
  * in `tree` already: no need to read the blob back).  Used after a
@@ -1167,12 +1261,14 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 	struct strbuf full = STRBUF_INIT;
 	struct crm_index_update *up = xcalloc(npaths ? npaths : 1, sizeof(*up));
 	const char **removed = xcalloc(npaths ? npaths : 1, sizeof(*removed));
+	struct bulk_file *files = NULL;
 	struct dir_trees dirs;
-	size_t i, nup = 0, nremoved = 0;
+	size_t i, nup = 0, nremoved = 0, nfiles = 0;
 	int rc = 0;
 
 	memset(&dirs, 0, sizeof(dirs));
-
+	if (bulk)
+		files = xcalloc(npaths ? npaths : 1, sizeof(*files));
 	for (i = 0; i < npaths && !rc; i++) {
 		const git_tree_entry *entry;
 		git_blob *blob = NULL;
@@ -1200,7 +1296,18 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 			content = git_blob_rawcontent(blob);
 			len = (size_t)git_blob_rawsize(blob);
 		}
-		rc = write_worktree_file(s, full.buf, content, len, !bulk, &st);
+		if (bulk) {
+			struct bulk_file *f = &files[nfiles++];
+
+			f->full = xstrdup(full.buf);
+			f->path = paths[i];
+			f->content = content;
+			f->len = len;
+			f->blob = blob;
+			git_oid_cpy(&f->id, git_tree_entry_id(entry));
+			continue;
+		}
+		rc = write_worktree_file(s, full.buf, content, len, &st);
 		crash_point("worktree");
 		if (!rc)
 			stat_written(&up[nup++], paths[i], &st,
@@ -1208,6 +1315,15 @@ static int sync_worktree(struct crm_store *s, git_tree *tree,
 		git_blob_free(blob);
 	}
 	dir_trees_release(&dirs);
+	if (bulk && !rc) {
+		rc = write_bulk(files, nfiles, up);
+		nup = nfiles;
+	}
+	for (i = 0; i < nfiles; i++) {
+		free(files[i].full);
+		git_blob_free(files[i].blob);
+	}
+	free(files);
 	/*
 	 * Sorted by path, as the patch needs; and libgit2 inserts each entry
 	 * at its place in one array, so an import in file order moved half

@@ -48,6 +48,18 @@ for point in objects ref worktree; do
 	"
 done
 
+test_expect_success 'an import of many rows killed while writing its files is finished by the next crm' '
+	{ echo "name,email" &&
+	  for i in $(seq 1000 1599); do echo "Person $i,p$i@example.com"; done; } >many.csv &&
+	old=$(git -C "$CRM_DIR" rev-parse HEAD) &&
+	test_must_fail_signal env CRM_CRASH_AT=worktree crm import many.csv &&
+	git -C "$CRM_DIR" fsck --strict --no-dangling >/dev/null &&
+	crm list --format tsv >out &&
+	test $(grep -c "^person-1[0-5][0-9][0-9]	" out) = 600 &&
+	test_store_sound &&
+	test_cmp_str "$old" "$(git -C "$CRM_DIR" rev-parse HEAD~1)"
+'
+
 test_expect_success 'kill -9 at random moments, many times' '
 	i=0 &&
 	while [ $i -lt 25 ]; do
