@@ -16,9 +16,10 @@
  * files are not synced (they are rebuilt from the records at will), so
  * after a crash one may be cut short or end in zeros: the trailer tells.
  *
- * A summary is a node tree in preorder: one byte of kind, type, style
- * and flow bits; then for a scalar a u32 length and the text with its
- * NUL; for a list or map a u32 count and the children.  It is read back
+ * A summary is its node and child-pointer counts (u32 each), so that it
+ * is read back in one pass, then the node tree in preorder: one byte of
+ * kind, type, style and flow bits; then for a scalar a u32 length and
+ * the text with its NUL; for a list or map a u32 count and the children.  It is read back
  * into a per-thread arena whose strings point into the cache bytes, so
  * visiting a record allocates nothing.
  */
@@ -44,7 +45,7 @@
 #include "yaml.h"
 
 #define CACHE_DIR "crm-cache"
-#define CACHE_MAGIC "CRMC3\n"
+#define CACHE_MAGIC "CRMC4\n"
 #define MAGIC_LEN 6
 /*
  * A file changed within this long of the check may change again in the
@@ -102,10 +103,12 @@ static int take(struct reader *r, void *out, size_t n)
 
 /* ---- summaries ---- */
 
-static void summary_node(struct strbuf *b, const struct crm_node *n)
+static void summary_node(struct strbuf *b, const struct crm_node *n,
+			 uint32_t *nodes, uint32_t *ptrs)
 {
 	size_t i;
 
+	(*nodes)++;
 	strbuf_addch(b, (int)(n->kind | (n->type << 2) | (n->flow << 3) |
 			      (n->style << 4)));
 	if (n->kind == CRM_NODE_SCALAR) {
@@ -114,20 +117,26 @@ static void summary_node(struct strbuf *b, const struct crm_node *n)
 		return;
 	}
 	put_u32(b, (uint32_t)n->nitems);
+	*ptrs += (uint32_t)n->nitems;
 	for (i = 0; i < n->nitems; i++)
-		summary_node(b, n->items[i]);
+		summary_node(b, n->items[i], nodes, ptrs);
 }
 
 /* The record without the text of its log entries: what scans need. */
 static void make_summary(struct strbuf *b, struct crm_node *root)
 {
 	struct crm_node *log = crm_map_get(root, "log");
-	size_t i;
+	uint32_t nodes = 0, ptrs = 0;
+	size_t i, at = b->len;
 
 	for (i = 0; log && log->kind == CRM_NODE_SEQ && i < log->nitems; i++)
 		if (log->items[i]->kind == CRM_NODE_MAP)
 			crm_map_remove(log->items[i], "text");
-	summary_node(b, root);
+	put_u32(b, 0);
+	put_u32(b, 0);
+	summary_node(b, root, &nodes, &ptrs);
+	memcpy(b->buf + at, &nodes, 4);
+	memcpy(b->buf + at + 4, &ptrs, 4);
 }
 
 /*
@@ -209,57 +218,48 @@ static void arena_reset(struct arena *a)
 struct node_slab {
 	struct crm_node *nodes;
 	struct crm_node **ptrs;
-	size_t nnodes, nptrs;
+	size_t nnodes, nptrs;		/* used */
+	size_t maxnodes, maxptrs;	/* as the summary said */
 };
 
-/* First pass: how many nodes and child pointers a summary needs. */
-static int count_nodes(struct reader *r, size_t *nodes, size_t *ptrs,
-		       int depth)
+/*
+ * Read one node and its children.  The bytes come from a file that may
+ * be damaged: every length is checked against what is left, and the
+ * counts against what the summary said it holds.
+ */
+static struct crm_node *build_nodes(struct reader *r, struct node_slab *a,
+				    int depth)
 {
+	struct crm_node *n;
 	unsigned char tag;
-	uint32_t n, i;
+	uint32_t count, i;
 
-	if (depth > CRM_YAML_MAX_DEPTH + 2 || take(r, &tag, 1) ||
-	    take(r, &n, 4))
-		return -1;
-	(*nodes)++;
-	if ((tag & 3) == CRM_NODE_SCALAR) {
-		if ((size_t)(r->end - r->p) < (size_t)n + 1 || r->p[n] != '\0')
-			return -1;
-		r->p += n + 1;
-		return 0;
-	}
-	*ptrs += n;
-	for (i = 0; i < n; i++)
-		if (count_nodes(r, nodes, ptrs, depth + 1))
-			return -1;
-	return 0;
-}
-
-static struct crm_node *build_nodes(struct reader *r, struct node_slab *a)
-{
-	struct crm_node *n = &a->nodes[a->nnodes++];
-	unsigned char tag = 0;
-	uint32_t count = 0, i;
-
-	take(r, &tag, 1);
-	take(r, &count, 4);
+	if (depth > CRM_YAML_MAX_DEPTH + 2 || a->nnodes >= a->maxnodes ||
+	    take(r, &tag, 1) || take(r, &count, 4))
+		return NULL;
+	n = &a->nodes[a->nnodes++];
 	memset(n, 0, sizeof(*n));
 	n->kind = tag & 3;
 	n->type = (tag >> 2) & 1;
 	n->flow = (tag >> 3) & 1;
 	n->style = (tag >> 4) & 7;
 	if (n->kind == CRM_NODE_SCALAR) {
+		if ((size_t)(r->end - r->p) < (size_t)count + 1 ||
+		    r->p[count] != '\0')
+			return NULL;
 		n->str = (char *)r->p;
 		n->len = count;
 		r->p += count + 1;
 		return n;
 	}
+	if (count > a->maxptrs - a->nptrs)
+		return NULL;
 	n->items = a->ptrs + a->nptrs;
 	n->nitems = count;
 	a->nptrs += count;
 	for (i = 0; i < count; i++)
-		n->items[i] = build_nodes(r, a);
+		if (!(n->items[i] = build_nodes(r, a, depth + 1)))
+			return NULL;
 	return n;
 }
 
@@ -269,16 +269,28 @@ static const struct crm_node *arena_load(struct arena *a,
 					 size_t len)
 {
 	struct reader r = { data, data + len, 0 };
-	struct node_slab slab = { NULL, NULL, 0, 0 };
-	size_t nodes = 0, ptrs = 0;
+	struct node_slab slab;
+	struct arena_mark mark = arena_mark(a);
+	const struct crm_node *root;
+	uint32_t nodes, ptrs;
 
-	if (count_nodes(&r, &nodes, &ptrs, 0) || r.p != r.end)
+	memset(&slab, 0, sizeof(slab));
+	/* a node takes at least 5 bytes, a child pointer one node */
+	if (take(&r, &nodes, 4) || take(&r, &ptrs, 4) || !nodes ||
+	    nodes > len / 5 || ptrs >= nodes)
 		return NULL;
+	slab.maxnodes = nodes;
+	slab.maxptrs = ptrs;
 	slab.nodes = arena_alloc(a, nodes * sizeof(*slab.nodes) +
 				    ptrs * sizeof(*slab.ptrs));
 	slab.ptrs = (struct crm_node **)(slab.nodes + nodes);
-	r.p = data;
-	return build_nodes(&r, &slab);
+	root = build_nodes(&r, &slab, 0);
+	if (!root || r.p != r.end || slab.nnodes != nodes ||
+	    slab.nptrs != ptrs) {
+		arena_rewind(a, mark);
+		return NULL;
+	}
+	return root;
 }
 
 static void arena_release(struct arena *a)
