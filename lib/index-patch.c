@@ -4,6 +4,7 @@
  * ("DIRC", version, entry count), the entries, the extensions (a 4-byte
  * signature and a 4-byte size each), and the SHA-1 of all that.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,15 @@ void crm_sha1_2(unsigned char out[20], const void *a, size_t alen,
 	    !EVP_DigestFinal_ex(ctx, out, &n))
 		memset(out, 0, 20);	/* matches no index: the patch declines */
 	EVP_MD_CTX_free(ctx);
+}
+
+void crm_blob_id(unsigned char out[20], const void *data, size_t len)
+{
+	char header[32];
+	int n = snprintf(header, sizeof(header), "blob %zu", len);
+
+	/* the header's NUL is part of what is hashed */
+	crm_sha1_2(out, header, (size_t)n + 1, data, len);
 }
 
 static uint32_t get_be32(const unsigned char *p)

@@ -54,6 +54,13 @@ int crm_index_patch(unsigned char *buf, size_t len,
 		    uint32_t index_mtime_s, crm_index_same_fn same, void *data,
 		    size_t *keep, struct strbuf *tail);
 
+/*
+ * git's id of a blob with this content (git hash-object), without the
+ * collision detection of libgit2's SHA-1, which is several times slower:
+ * used for the scan cache's keys, never to name an object git stores.
+ */
+void crm_blob_id(unsigned char out[20], const void *data, size_t len);
+
 /* SHA-1 of two buffers one after the other (the index checksum). */
 void crm_sha1_2(unsigned char out[20], const void *a, size_t alen,
 		const void *b, size_t blen);

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "index-patch.h"
 #include "record.h"
 #include "scan.h"
 #include "store-internal.h"
@@ -474,13 +475,7 @@ static void parse_entry(struct shard *sh, struct entry *e, int dirfd,
 	}
 	if (fd >= 0)
 		close(fd);
-	{
-		git_oid oid;
-
-		crm_store_library_init();
-		if (!git_odb_hash(&oid, buf.buf, buf.len, GIT_OBJECT_BLOB))
-			memcpy(e->blob, oid.id, 20);
-	}
+	crm_blob_id(e->blob, buf.buf, buf.len);
 	if (!rc && !(rc = crm_yaml_parse(&root, buf.buf, buf.len, path)))
 		rc = crm_record_check(root, id, path);
 	e->broken = rc != 0;

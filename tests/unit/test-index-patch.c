@@ -388,7 +388,28 @@ static void test_index_patch__declines_an_unknown_extension(void **state)
 	teardown_repo(&f);
 }
 
+/* The scan cache keys records by blob id: it must be git's. */
+static void test_index_patch__blob_id_is_gits(void **state)
+{
+	static const char *const texts[] = { "", "id: a\n", "x" };
+	unsigned char mine[20];
+	git_oid theirs;
+	size_t i;
+
+	(void)state;
+	git_libgit2_init();
+	for (i = 0; i < 3; i++) {
+		crm_blob_id(mine, texts[i], strlen(texts[i]));
+		assert_int_equal(git_odb_hash(&theirs, texts[i],
+					      strlen(texts[i]),
+					      GIT_OBJECT_BLOB), 0);
+		assert_memory_equal(mine, theirs.id, 20);
+	}
+	git_libgit2_shutdown();
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_index_patch__blob_id_is_gits),
 	cmocka_unit_test(test_index_patch__replaces_one_entry),
 	cmocka_unit_test(test_index_patch__invalidates_the_cache_tree),
 	cmocka_unit_test(test_index_patch__smudges_a_changed_racy_entry),
