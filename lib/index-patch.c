@@ -101,9 +101,6 @@ static int is_regular_file_mode(uint32_t mode)
 }
 
 /*
- * Walk the entries of the index in `base`, patching those in `up`.  Returns the offset where the extensions begin, or 0 to decline.
- */
-/*
  * Read the path of the entry at `e` whose fixed part ends at *p into
  * `path`: version 4 strips a prefix of the previous path and ends with
  * a NUL; versions 2 and 3 hold it whole, padded with NULs to 8 bytes.
@@ -132,6 +129,10 @@ static int read_path(struct strbuf *path, const unsigned char *e,
 	return *p > end ? -1 : 0;
 }
 
+/*
+ * Walk the entries of the index in `base`, patching those in `up`.
+ * Returns the offset where the extensions begin, or 0 to decline.
+ */
 static size_t patch_entries(unsigned char *base, size_t len,
 			    const struct crm_index_update *up, size_t nup,
 			    uint32_t index_mtime_s, crm_index_same_fn same,
