@@ -320,72 +320,85 @@ static void test_index_patch__declines_what_it_cannot_do(void **state)
 	teardown_repo(&f);
 }
 
-static void test_index_patch__declines_other_versions(void **state)
+/* Patch the index bytes `in` (a copy); 1 if the patch declines. */
+static int patch_bytes(struct strbuf *in, const struct crm_index_update *u)
+{
+	struct strbuf tail = STRBUF_INIT;
+	size_t keep;
+	int rc = crm_index_patch((unsigned char *)in->buf, in->len, u, 1, 5000,
+				 NULL, NULL, &keep, &tail);
+
+	strbuf_release(&tail);
+	return rc;
+}
+
+/* A checksum that matches again after the bytes were changed. */
+static void rehash(struct strbuf *in)
+{
+	unsigned char sum[20];
+
+	crm_sha1_2(sum, in->buf, in->len - 20, "", 0);
+	memcpy(in->buf + in->len - 20, sum, 20);
+}
+
+/* Each case changes the index of a fresh repository before the patch. */
+static void declines(void (*change)(struct strbuf *in))
 {
 	struct fixture f;
-	struct strbuf in = STRBUF_INIT, tail = STRBUF_INIT;
+	struct strbuf in = STRBUF_INIT;
 	struct crm_index_update u;
-	unsigned char sum[20];
-	size_t keep;
 
-	(void)state;
 	setup_repo(&f, 4, 0);
 	u = new_y(&f);
 	read_index_file(&f, &in);
-	in.buf[7] = 5;			/* a version to come */
-	crm_sha1_2(sum, in.buf, in.len - 20, "", 0);
-	memcpy(in.buf + in.len - 20, sum, 20);
-	assert_int_equal(crm_index_patch((unsigned char *)in.buf, in.len, &u,
-					 1, 5000, NULL, NULL, &keep, &tail), 1);
+	change(&in);
+	assert_int_equal(patch_bytes(&in, &u), 1);
 	strbuf_release(&in);
-	strbuf_release(&tail);
 	teardown_repo(&f);
+}
+
+static void version_to_come(struct strbuf *in)
+{
+	in->buf[7] = 5;
+	rehash(in);
+}
+
+static void test_index_patch__declines_other_versions(void **state)
+{
+	(void)state;
+	declines(version_to_come);
+}
+
+static void flip_a_stat_bit(struct strbuf *in)
+{
+	in->buf[20] ^= 1;		/* the first entry's stat data */
+}
+
+static void cut_short(struct strbuf *in)
+{
+	strbuf_setlen(in, 30);
 }
 
 static void test_index_patch__declines_a_bad_checksum(void **state)
 {
-	struct fixture f;
-	struct strbuf in = STRBUF_INIT, tail = STRBUF_INIT;
-	struct crm_index_update u;
-	size_t keep;
-
 	(void)state;
-	setup_repo(&f, 4, 0);
-	u = new_y(&f);
-	read_index_file(&f, &in);
-	in.buf[20] ^= 1;		/* a bit of the first entry's stat data */
-	assert_int_equal(crm_index_patch((unsigned char *)in.buf, in.len, &u,
-					 1, 5000, NULL, NULL, &keep, &tail), 1);
-	strbuf_setlen(&in, 30);		/* cut short */
-	assert_int_equal(crm_index_patch((unsigned char *)in.buf, in.len, &u,
-					 1, 5000, NULL, NULL, &keep, &tail), 1);
-	strbuf_release(&in);
-	strbuf_release(&tail);
-	teardown_repo(&f);
+	declines(flip_a_stat_bit);
+	declines(cut_short);
 }
 
 /* An extension crm does not know may depend on the entries. */
+static void add_untracked_cache(struct strbuf *in)
+{
+	strbuf_setlen(in, in->len - 20);
+	strbuf_add(in, "UNTR\0\0\0\2ab", 10);
+	strbuf_addchars(in, 0, 20);
+	rehash(in);
+}
+
 static void test_index_patch__declines_an_unknown_extension(void **state)
 {
-	struct fixture f;
-	struct strbuf in = STRBUF_INIT, tail = STRBUF_INIT;
-	struct crm_index_update u;
-	unsigned char sum[20];
-	size_t keep;
-
 	(void)state;
-	setup_repo(&f, 4, 0);
-	u = new_y(&f);
-	read_index_file(&f, &in);
-	strbuf_setlen(&in, in.len - 20);
-	strbuf_add(&in, "UNTR\0\0\0\2ab", 10);
-	crm_sha1_2(sum, in.buf, in.len, "", 0);
-	strbuf_add(&in, sum, 20);
-	assert_int_equal(crm_index_patch((unsigned char *)in.buf, in.len, &u,
-					 1, 5000, NULL, NULL, &keep, &tail), 1);
-	strbuf_release(&in);
-	strbuf_release(&tail);
-	teardown_repo(&f);
+	declines(add_untracked_cache);
 }
 
 /* The scan cache keys records by blob id: it must be git's. */
