@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "parallel.h"
 #include "index-patch.h"
 #include "record.h"
 #include "scan.h"
@@ -858,7 +859,7 @@ static void scan_one(struct scan_job *job, const char *shard_name,
 	strbuf_release(&cache);
 }
 
-static void *worker(void *arg)
+static void worker(void *arg)
 {
 	struct scan_job *job = arg;
 	struct worker_state *w = xcalloc(1, sizeof(*w));
@@ -879,15 +880,6 @@ static void *worker(void *arg)
 	arena_release(&w->arena);
 	strbuf_release(&w->cache_file);
 	free(w);
-	return NULL;
-}
-
-/* A helper thread also frees its thread-local error message. */
-static void *thread_main(void *arg)
-{
-	worker(arg);
-	crm_error_clear();
-	return NULL;
 }
 
 static int thread_count(size_t nshards)
@@ -908,10 +900,8 @@ int crm_store_scan(struct crm_store *s, crm_scan_match_fn match,
 		   crm_scan_fn fn, void *data, struct crm_scan_stats *stats)
 {
 	struct strbuf root = STRBUF_INIT, cache_dir = STRBUF_INIT;
-	pthread_t threads[MAX_THREADS];
 	struct scan_job job;
 	size_t alloc = 0, i;
-	int nthreads, started = 0, t;
 	DIR *d;
 	struct dirent *de;
 
@@ -937,13 +927,7 @@ int crm_store_scan(struct crm_store *s, crm_scan_match_fn match,
 		closedir(d);
 	if (job.nshards)
 		qsort(job.shards, job.nshards, sizeof(*job.shards), name_cmp);
-	nthreads = thread_count(job.nshards);
-	for (t = 1; t < nthreads; t++)
-		if (!pthread_create(&threads[started], NULL, thread_main, &job))
-			started++;
-	worker(&job);
-	for (t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
+	crm_parallel(thread_count(job.nshards), worker, &job);
 	pthread_mutex_destroy(&job.lock);
 	if (job.rc && job.message.len)
 		crm_error_set(job.rc, "%s", job.message.buf);

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "error.h"
 #include "index-patch.h"
+#include "parallel.h"
 #include "store.h"
 #include "store-internal.h"
 #include "strmap.h"
@@ -1178,7 +1179,7 @@ struct bulk_job {
 	pthread_mutex_t lock;
 };
 
-static void *bulk_worker(void *arg)
+static void bulk_worker(void *arg)
 {
 	struct bulk_job *job = arg;
 
@@ -1206,15 +1207,6 @@ static void *bulk_worker(void *arg)
 		stat_written(&job->up[i], job->files[i].path, &st,
 			     &job->files[i].id);
 	}
-	return NULL;
-}
-
-/* A helper thread frees its thread-local error message too. */
-static void *bulk_thread(void *arg)
-{
-	bulk_worker(arg);
-	crm_error_clear();
-	return NULL;
 }
 
 #define BULK_THREADS 2
@@ -1223,8 +1215,7 @@ static int write_bulk(struct bulk_file *files, size_t n,
 		      struct crm_index_update *up)
 {
 	struct bulk_job job;
-	pthread_t threads[BULK_THREADS];
-	int started = 0, t, rc = 0;
+	int rc = 0;
 
 	memset(&job, 0, sizeof(job));
 	job.files = files;
@@ -1233,12 +1224,8 @@ static int write_bulk(struct bulk_file *files, size_t n,
 	job.failed = n;
 	strbuf_init(&job.message);
 	pthread_mutex_init(&job.lock, NULL);
-	for (t = 1; t < BULK_THREADS && n >= 256; t++)
-		if (!pthread_create(&threads[started], NULL, bulk_thread, &job))
-			started++;
-	bulk_worker(&job);
-	for (t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
+	/* below a few hundred files a thread costs more than it saves */
+	crm_parallel(n >= 256 ? BULK_THREADS : 1, bulk_worker, &job);
 	pthread_mutex_destroy(&job.lock);
 	if (job.failed < n) {
 		crm_error_set(CRM_ERROR, "%s", job.message.buf);
