@@ -164,6 +164,19 @@ int records_each(struct crm_ctx *ctx, record_match_fn match, record_fn fn,
 		 void *data);
 
 /*
+ * Like records_each without a match, but `fn` runs on the scanning
+ * threads at once: it is told its thread (below CRM_SCAN_MAX_THREADS) to
+ * keep what it collects apart from the others' without a lock, and is
+ * merged after.  For a command that collects many records; it cannot
+ * stop the scan.
+ */
+typedef void (*record_thread_fn)(const char *id, const char *path,
+				 const struct crm_node *summary,
+				 unsigned thread, void *data);
+int records_each_parallel(struct crm_ctx *ctx, record_thread_fn fn,
+			  void *data);
+
+/*
  * Resolve <who> to one record's id and path (crm(1): WHO), without
  * parsing it: a record crm cannot read can still be found, to fix it.
  * The caller frees both.  Errors are reported.

@@ -33,6 +33,7 @@ int record_load(struct crm_record **out, struct crm_ctx *ctx, const char *id,
 struct each_state {
 	record_match_fn match;
 	record_fn fn;
+	record_thread_fn thread_fn;
 	void *data;
 	size_t broken;
 };
@@ -54,20 +55,46 @@ static int each_record(const struct crm_scan_record *r, void *data)
 			cmd_warn("skipping %s", r->error);
 		return 0;
 	}
-	return st->fn(r->id, r->path, r->summary, st->data);
+	/* records_each_parallel visits every readable record on its thread */
+	return st->fn ? st->fn(r->id, r->path, r->summary, st->data) : 0;
+}
+
+static int warn_more_broken(const struct each_state *st, int rc)
+{
+	if (st->broken > BROKEN_WARNINGS)
+		cmd_warn("... and %zu more records that cannot be read",
+			 st->broken - BROKEN_WARNINGS);
+	return rc;
 }
 
 int records_each(struct crm_ctx *ctx, record_match_fn match, record_fn fn,
 		 void *data)
 {
-	struct each_state st = { match, fn, data, 0 };
-	int rc = crm_store_scan(ctx->store, match ? each_match : NULL,
-				each_record, &st, NULL);
+	struct each_state st = { match, fn, NULL, data, 0 };
 
-	if (st.broken > BROKEN_WARNINGS)
-		cmd_warn("... and %zu more records that cannot be read",
-			 st.broken - BROKEN_WARNINGS);
-	return rc;
+	return warn_more_broken(&st, crm_store_scan(ctx->store,
+		match ? each_match : NULL, each_record, &st, NULL));
+}
+
+/*
+ * The scan's match runs on every thread, outside its lock: the whole
+ * visit happens there, and only broken records go on to each_record.
+ */
+static int each_on_thread(const struct crm_scan_record *r, void *data)
+{
+	struct each_state *st = data;
+
+	st->thread_fn(r->id, r->path, r->summary, r->thread, st->data);
+	return 0;
+}
+
+int records_each_parallel(struct crm_ctx *ctx, record_thread_fn fn,
+			  void *data)
+{
+	struct each_state st = { NULL, NULL, fn, data, 0 };
+
+	return warn_more_broken(&st, crm_store_scan(ctx->store,
+		each_on_thread, each_record, &st, NULL));
 }
 
 struct who_search {

@@ -8,6 +8,8 @@
 #include "../lib/entries.h"
 #include "../lib/error.h"
 #include "../lib/filter.h"
+#include "../lib/pool.h"
+#include "../lib/scan.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 
@@ -373,8 +375,12 @@ done:
  * `cadence` says it is time to get in touch again.
  */
 struct due_item {
-	char *id, *name, *email, *cadence;	/* the customer's */
-	struct crm_node *followup;	/* a copy; NULL: a cadence reminder */
+	const char *id, *name, *email, *cadence;	/* the customer's */
+	/* a follow-up's, NULL for a cadence reminder */
+	const char *followup_ref;	/* its id, as written */
+	const char *text;
+	const char *followup_json;	/* the whole follow-up, for --json */
+	long followup_id;		/* its number, to sort by */
 	struct crm_date due;
 	long long late;				/* days; negative: not yet */
 	char last_contact[11];
@@ -390,17 +396,29 @@ static int item_cmp(const void *a, const void *b)
 	c = strcmp(x->id, y->id);
 	if (c)
 		return c;
-	if (!x->followup || !y->followup)
-		return x->followup ? -1 : y->followup ? 1 : 0;
-	return (int)(strtol(crm_map_get_str(x->followup, "id"), NULL, 10) -
-		     strtol(crm_map_get_str(y->followup, "id"), NULL, 10));
+	if (!x->followup_ref || !y->followup_ref)
+		return x->followup_ref ? -1 : y->followup_ref ? 1 : 0;
+	return (x->followup_id > y->followup_id) -
+	       (x->followup_id < y->followup_id);
 }
 
-struct due_list {
+/* Items, and a pool that holds their strings: no malloc per string. */
+struct due_items {
 	struct due_item *items;
 	size_t n, alloc;
+	struct crm_pool strings;
+};
+
+struct due_list {
+	/*
+	 * Collected on the scanning threads, each into its own part (no
+	 * lock to wait on), then merged into `all` and sorted.
+	 */
+	struct due_items part[CRM_SCAN_MAX_THREADS];
+	struct due_items all;		/* its strings stay in the parts */
 	struct crm_date today, limit;
 	const struct crm_filter *filter;
+	int want_json;			/* keep each follow-up as JSON */
 };
 
 static int owner_matches(const struct crm_record *r, const struct crm_node *f)
@@ -414,41 +432,54 @@ static int owner_matches(const struct crm_record *r, const struct crm_node *f)
 	return o && !ascii_casecmp(o, owner);
 }
 
-static void add_item(struct due_list *dl, const struct crm_record *r,
-		     const struct crm_node *f, const struct crm_date *d)
+static const char *pool_copy(struct due_items *to, const char *s)
 {
-	struct due_item *it;
-
-	ALLOC_GROW(dl->items, dl->n + 1, dl->alloc);
-	const struct crm_node *emails = crm_map_get(r->root, "emails");
-	const char *name = crm_record_get(r, "name");
-	const char *cadence = crm_record_get(r, "cadence");
-
-	it = &dl->items[dl->n++];
-	memset(it, 0, sizeof(*it));
-	it->id = xstrdup(r->id);
-	it->name = xstrdup(name ? name : "");
-	if (emails && emails->kind == CRM_NODE_SEQ && emails->nitems &&
-	    emails->items[0]->str)
-		it->email = xstrdup(emails->items[0]->str);
-	it->cadence = cadence ? xstrdup(cadence) : NULL;
-	it->followup = f ? crm_node_dup(f) : NULL;
-	it->due = *d;
-	it->late = crm_date_to_days(&dl->today) - crm_date_to_days(d);
+	return s ? crm_pool_strdup(&to->strings, s) : NULL;
 }
 
-/*
- * Each collector either adds what is due (and warns of what it cannot
- * read), or, when `dry`, only says whether it would do either: the dry
- * run is the scan's match, on every thread at once, so that only the
- * few records with something due are collected one at a time.
- */
-static int collect_followups(struct due_list *dl, const struct crm_record *r,
-			     int dry)
+static struct due_item *add_item(struct due_items *to,
+				 const struct due_list *dl,
+				 const struct crm_record *r,
+				 const struct crm_node *f,
+				 const struct crm_date *d)
+{
+	const struct crm_node *emails = crm_map_get(r->root, "emails");
+	const char *name = crm_record_get(r, "name");
+	struct due_item *it;
+
+	ALLOC_GROW(to->items, to->n + 1, to->alloc);
+	it = &to->items[to->n++];
+	memset(it, 0, sizeof(*it));
+	it->id = pool_copy(to, r->id);
+	it->name = pool_copy(to, name ? name : "");
+	if (emails && emails->kind == CRM_NODE_SEQ && emails->nitems)
+		it->email = pool_copy(to, emails->items[0]->str);
+	it->cadence = pool_copy(to, crm_record_get(r, "cadence"));
+	if (f) {
+		const char *ref = crm_map_get_str(f, "id");
+		const char *text = crm_map_get_str(f, "text");
+
+		it->followup_ref = pool_copy(to, ref ? ref : "");
+		it->followup_id = strtol(it->followup_ref, NULL, 10);
+		it->text = pool_copy(to, text ? text : "");
+		if (dl->want_json) {
+			struct strbuf js = STRBUF_INIT;
+
+			json_node(&js, f);
+			it->followup_json = pool_copy(to, js.buf);
+			strbuf_release(&js);
+		}
+	}
+	it->due = *d;
+	it->late = crm_date_to_days(&dl->today) - crm_date_to_days(d);
+	return it;
+}
+
+static void collect_followups(const struct due_list *dl, struct due_items *to,
+			      const struct crm_record *r)
 {
 	const struct crm_node *fs = crm_map_get(r->root, "followups");
 	size_t i;
-	int found = 0;
 
 	for (i = 0; fs && i < fs->nitems; i++) {
 		const struct crm_node *f = fs->items[i];
@@ -458,8 +489,6 @@ static int collect_followups(struct due_list *dl, const struct crm_record *r,
 		if (!crm_followup_is_open(f))
 			continue;
 		if (!d || crm_date_from_iso(&date, d)) {
-			if (dry)
-				return 1;
 			cmd_warn("%s: follow-up %s has no valid due date",
 				 r->path, crm_map_get_str(f, "id"));
 			continue;
@@ -468,16 +497,12 @@ static int collect_followups(struct due_list *dl, const struct crm_record *r,
 		    !owner_matches(r, f) ||
 		    !crm_filter_match(dl->filter, r->root, f))
 			continue;
-		if (dry)
-			return 1;
-		add_item(dl, r, f, &date);
-		found = 1;
+		add_item(to, dl, r, f, &date);
 	}
-	return found;
 }
 
-static int collect_cadence(struct due_list *dl, const struct crm_record *r,
-			   int dry)
+static void collect_cadence(const struct due_list *dl, struct due_items *to,
+			    const struct crm_record *r)
 {
 	const char *cadence = crm_record_get(r, "cadence");
 	struct crm_interval iv;
@@ -485,53 +510,70 @@ static int collect_cadence(struct due_list *dl, const struct crm_record *r,
 	time_t t;
 
 	if (!cadence)
-		return 0;
+		return;
 	if (positive_interval(&iv, cadence)) {
-		if (!dry)
-			cmd_warn("%s: cadence '%s' is not an interval like 30d",
-				 r->path, cadence);
-		return 1;
+		cmd_warn("%s: cadence '%s' is not an interval like 30d",
+			 r->path, cadence);
+		return;
 	}
 	if (!crm_log_last(&t, r)) {
 		char iso[CRM_MOMENT_MAX];
 
 		crm_format_moment(iso, t, 0);
 		if (crm_date_of_moment(&last, iso))
-			return 0;
+			return;
 	} else if (!crm_record_get(r, "created") ||
 		   crm_date_of_moment(&last, crm_record_get(r, "created"))) {
-		return 0;
+		return;
 	}
 	if (crm_date_add(&next, &last, &iv))
-		return 0;
+		return;
 	if ((!all && crm_date_cmp(&next, &dl->limit) > 0) ||
 	    !owner_matches(r, NULL) ||
 	    !crm_filter_match(dl->filter, r->root, NULL))
-		return 0;
-	if (dry)
-		return 1;
-	add_item(dl, r, NULL, &next);
-	crm_date_format(dl->items[dl->n - 1].last_contact, &last);
-	return 1;
+		return;
+	crm_date_format(add_item(to, dl, r, NULL, &next)->last_contact, &last);
 }
 
-static int due_match(const struct crm_node *summary, void *data)
+/* On a scanning thread: the record's part is its thread's. */
+static void collect_due(const char *id, const char *path,
+			const struct crm_node *summary, unsigned thread,
+			void *data)
 {
-	/* a read-only view of the summary, for the record helpers */
-	struct crm_record r = { NULL, NULL, (struct crm_node *)summary };
-
-	return collect_followups(data, &r, 1) || collect_cadence(data, &r, 1);
-}
-
-static int collect_due(const char *id, const char *path,
-		       const struct crm_node *summary, void *data)
-{
+	struct due_list *dl = data;
 	struct crm_record r = { (char *)id, (char *)path,
 				(struct crm_node *)summary };
 
-	collect_followups(data, &r, 0);
-	collect_cadence(data, &r, 0);
-	return 0;
+	collect_followups(dl, &dl->part[thread], &r);
+	collect_cadence(dl, &dl->part[thread], &r);
+}
+
+static void merge_parts(struct due_list *dl)
+{
+	size_t t, n = 0;
+
+	for (t = 0; t < CRM_SCAN_MAX_THREADS; t++)
+		n += dl->part[t].n;
+	dl->all.items = xcalloc(n ? n : 1, sizeof(*dl->all.items));
+	dl->all.alloc = n ? n : 1;
+	for (t = 0; t < CRM_SCAN_MAX_THREADS; t++) {
+		struct due_items *p = &dl->part[t];
+
+		if (p->n)
+			memcpy(dl->all.items + dl->all.n, p->items,
+			       p->n * sizeof(*p->items));
+		dl->all.n += p->n;
+		free(p->items);
+		p->items = NULL;
+		p->n = p->alloc = 0;
+	}
+}
+
+static void release_items(struct due_items *its)
+{
+	free(its->items);
+	crm_pool_release(&its->strings);
+	memset(its, 0, sizeof(*its));
 }
 
 static void lateness(struct strbuf *out, long long late)
@@ -546,8 +588,7 @@ static void lateness(struct strbuf *out, long long late)
 
 static const char *item_text(const struct due_item *it)
 {
-	return it->followup ? crm_map_get_str(it->followup, "text") :
-	       "stay in touch";
+	return it->followup_ref ? it->text : "stay in touch";
 }
 
 static void print_human(struct strbuf *out, const struct due_list *dl,
@@ -556,15 +597,14 @@ static void print_human(struct strbuf *out, const struct due_list *dl,
 	struct strbuf ref = STRBUF_INIT, late = STRBUF_INIT;
 	size_t i;
 
-	for (i = 0; i < dl->n; i++) {
-		const struct due_item *it = &dl->items[i];
+	for (i = 0; i < dl->all.n; i++) {
+		const struct due_item *it = &dl->all.items[i];
 		char iso[11];
 
 		strbuf_reset(&ref);
 		strbuf_reset(&late);
-		if (it->followup)
-			strbuf_addf(&ref, "%s/%s", it->id,
-				    crm_map_get_str(it->followup, "id"));
+		if (it->followup_ref)
+			strbuf_addf(&ref, "%s/%s", it->id, it->followup_ref);
 		else
 			strbuf_addstr(&ref, it->id);
 		lateness(&late, it->late);
@@ -577,7 +617,7 @@ static void print_human(struct strbuf *out, const struct due_list *dl,
 		pad(out, ref.buf, 24);
 		strbuf_addf(out, "%s  %s: %s", color(ctx, C_RESET),
 			    it->name, item_text(it));
-		if (!it->followup)
+		if (!it->followup_ref)
 			strbuf_addf(out, " (last contact %s, every %s)",
 				    it->last_contact,
 				    it->cadence);
@@ -594,21 +634,21 @@ static void print_mail(struct strbuf *out, const struct due_list *dl)
 	size_t i, overdue = 0, s;
 	char iso[11];
 
-	for (i = 0; i < dl->n; i++)
-		if (dl->items[i].followup && dl->items[i].late > 0)
+	for (i = 0; i < dl->all.n; i++)
+		if (dl->all.items[i].followup_ref && dl->all.items[i].late > 0)
 			overdue++;
 	crm_date_format(iso, &dl->today);
-	strbuf_addf(out, "%zu thing%s to follow up on %s", dl->n,
-		    dl->n == 1 ? "" : "s", iso);
+	strbuf_addf(out, "%zu thing%s to follow up on %s", dl->all.n,
+		    dl->all.n == 1 ? "" : "s", iso);
 	if (overdue)
 		strbuf_addf(out, " (%zu overdue)", overdue);
 	strbuf_addstr(out, ".\n");
 	for (s = 0; s < ARRAY_SIZE(sections); s++) {
 		int header = 0;
 
-		for (i = 0; i < dl->n; i++) {
-			const struct due_item *it = &dl->items[i];
-			size_t sec = !it->followup ? 3 : it->late > 0 ? 0 :
+		for (i = 0; i < dl->all.n; i++) {
+			const struct due_item *it = &dl->all.items[i];
+			size_t sec = !it->followup_ref ? 3 : it->late > 0 ? 0 :
 				     it->late == 0 ? 1 : 2;
 			struct strbuf late = STRBUF_INIT;
 
@@ -621,12 +661,11 @@ static void print_mail(struct strbuf *out, const struct due_list *dl)
 			strbuf_addf(out, "- %s", it->name);
 			if (it->email)
 				strbuf_addf(out, " <%s>", it->email);
-			if (it->followup)
+			if (it->followup_ref)
 				strbuf_addf(out, ": %s\n  due %s (%s), done with: "
 					    "crm followup done %s/%s\n",
 					    item_text(it), iso, late.buf,
-					    it->id,
-					    crm_map_get_str(it->followup, "id"));
+					    it->id, it->followup_ref);
 			else
 				strbuf_addf(out, "\n  last contact %s, every %s; "
 					    "log it with: crm log %s <text>\n",
@@ -643,14 +682,13 @@ static void print_tsv(struct strbuf *out, const struct due_list *dl)
 	size_t i;
 
 	strbuf_addstr(out, "due\tlate\tcustomer\tfollowup\ttext\n");
-	for (i = 0; i < dl->n; i++) {
-		const struct due_item *it = &dl->items[i];
+	for (i = 0; i < dl->all.n; i++) {
+		const struct due_item *it = &dl->all.items[i];
 		char iso[11];
 
 		crm_date_format(iso, &it->due);
 		strbuf_addf(out, "%s\t%lld\t%s\t%s\t", iso, it->late,
-			    it->id, it->followup ?
-			    crm_map_get_str(it->followup, "id") : "");
+			    it->id, it->followup_ref ? it->followup_ref : "");
 		tsv_cell(out, item_text(it));
 		strbuf_addch(out, '\n');
 	}
@@ -661,8 +699,8 @@ static void print_json(struct strbuf *out, const struct due_list *dl)
 	size_t i;
 
 	strbuf_addch(out, '[');
-	for (i = 0; i < dl->n; i++) {
-		const struct due_item *it = &dl->items[i];
+	for (i = 0; i < dl->all.n; i++) {
+		const struct due_item *it = &dl->all.items[i];
 		char iso[11];
 
 		crm_date_format(iso, &it->due);
@@ -672,9 +710,10 @@ static void print_json(struct strbuf *out, const struct due_list *dl)
 		json_string(out, it->name);
 		strbuf_addf(out, ", \"kind\": \"%s\", \"due\": \"%s\", "
 			    "\"late_days\": %lld, \"followup\": ",
-			    it->followup ? "followup" : "cadence", iso, it->late);
-		if (it->followup)
-			json_node(out, it->followup);
+			    it->followup_ref ? "followup" : "cadence", iso,
+			    it->late);
+		if (it->followup_json)
+			strbuf_addstr(out, it->followup_json);
 		else
 			strbuf_addstr(out, "null");
 		strbuf_addch(out, '}');
@@ -722,14 +761,17 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 	if (!due)
 		dl.limit = dl.today;
 	dl.filter = &filter;
-	if (records_each(ctx, due_match, collect_due, &dl)) {
+	dl.want_json = !mail && fmt == FORMAT_JSON;
+	rc = records_each_parallel(ctx, collect_due, &dl);
+	merge_parts(&dl);
+	if (rc) {
 		rc = cmd_fail();
 		goto done;
 	}
-	if (dl.n)
-		qsort(dl.items, dl.n, sizeof(*dl.items), item_cmp);
+	if (dl.all.n)
+		qsort(dl.all.items, dl.all.n, sizeof(*dl.all.items), item_cmp);
 	/* the cron contract: nothing due, nothing printed */
-	if (mail && dl.n)
+	if (mail && dl.all.n)
 		print_mail(&out, &dl);
 	else if (fmt == FORMAT_JSON)
 		print_json(&out, &dl);
@@ -739,14 +781,9 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 		print_human(&out, &dl, ctx);
 	rc = flush_stdout(&out);
 done:
-	for (i = 0; i < dl.n; i++) {
-		free(dl.items[i].id);
-		free(dl.items[i].name);
-		free(dl.items[i].email);
-		free(dl.items[i].cadence);
-		crm_node_free(dl.items[i].followup);
-	}
-	free(dl.items);
+	for (i = 0; i < CRM_SCAN_MAX_THREADS; i++)
+		release_items(&dl.part[i]);
+	release_items(&dl.all);
 	crm_filter_release(&filter);
 	strlist_release(&args);
 	strbuf_release(&out);

@@ -185,11 +185,14 @@ void cmd_warn(const char *fmt, ...)
 
 	if (cmd_quiet)
 		return;
+	/* one line, even when scanning threads warn at once */
+	flockfile(stderr);
 	fputs("crm: warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 int cmd_fail(void)

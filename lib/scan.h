@@ -22,7 +22,14 @@ struct crm_scan_record {
 	/* the record without log texts; NULL when the file is broken */
 	const struct crm_node *summary;
 	const char *error;		/* why it is broken, or NULL */
+	/*
+	 * The scanning thread it is visited on, below CRM_SCAN_MAX_THREADS:
+	 * a match may keep what it finds per thread, without a lock.
+	 */
+	unsigned thread;
 };
+
+#define CRM_SCAN_MAX_THREADS 4
 
 /*
  * Called once per record, never on two threads at once, in no

@@ -55,7 +55,6 @@
  * entry is parsed again until it is older.
  */
 #define RACY_NS 2000000000LL
-#define MAX_THREADS 4
 
 struct entry {
 	const char *name;	/* not NUL-terminated in a cache buffer */
@@ -533,6 +532,7 @@ struct scan_job {
 	char **shards;
 	size_t nshards;
 	size_t next;			/* the next shard to take */
+	unsigned threads;		/* started so far */
 	crm_scan_match_fn match;
 	crm_scan_fn fn;
 	void *data;
@@ -716,7 +716,8 @@ static void set_record_names(struct strbuf *id, struct strbuf *path,
  * stops every thread; its message is kept for the caller.
  */
 static void flush_batch(struct scan_job *job, struct batch *bt,
-			struct strbuf *id, struct strbuf *path, size_t prefix)
+			unsigned thread, struct strbuf *id, struct strbuf *path,
+			size_t prefix)
 {
 	struct strbuf msg = STRBUF_INIT;
 	size_t i;
@@ -733,6 +734,7 @@ static void flush_batch(struct scan_job *job, struct batch *bt,
 		r.path = path->buf;
 		r.summary = p->summary;
 		r.error = p->error;
+		r.thread = thread;
 		if (p->e->broken) {
 			/* the message is stored without its NUL */
 			strbuf_reset(&msg);
@@ -752,8 +754,8 @@ static void flush_batch(struct scan_job *job, struct batch *bt,
 }
 
 static void visit_shard(struct scan_job *job, struct shard *sh,
-			const char *shard_name, struct arena *arena,
-			struct batch *bt)
+			const char *shard_name, unsigned thread,
+			struct arena *arena, struct batch *bt)
 {
 	struct strbuf id = STRBUF_INIT, path = STRBUF_INIT;
 	size_t i, prefix;
@@ -776,6 +778,7 @@ static void visit_shard(struct scan_job *job, struct shard *sh,
 			memset(&r, 0, sizeof(r));
 			r.id = id.buf;
 			r.path = path.buf;
+			r.thread = thread;
 			r.summary = p->summary = arena_load(arena, e->data,
 							    e->len);
 			if (!p->summary) {
@@ -789,18 +792,19 @@ static void visit_shard(struct scan_job *job, struct shard *sh,
 			}
 		}
 		if (++bt->n == BATCH) {
-			flush_batch(job, bt, &id, &path, prefix);
+			flush_batch(job, bt, thread, &id, &path, prefix);
 			arena_reset(arena);
 		}
 	}
 	if (bt->n)
-		flush_batch(job, bt, &id, &path, prefix);
+		flush_batch(job, bt, thread, &id, &path, prefix);
 	strbuf_release(&id);
 	strbuf_release(&path);
 }
 
 /* What each scanning thread keeps from shard to shard. */
 struct worker_state {
+	unsigned thread;		/* its index, for crm_scan_record */
 	struct arena arena;
 	struct batch batch;
 	/*
@@ -850,7 +854,7 @@ static void scan_one(struct scan_job *job, const char *shard_name,
 	job->stats.records += sh.n;
 	job->stats.parsed += parsed;
 	pthread_mutex_unlock(&job->lock);
-	visit_shard(job, &sh, shard_name, &w->arena, &w->batch);
+	visit_shard(job, &sh, shard_name, w->thread, &w->arena, &w->batch);
 	if (sh.damaged)
 		unlink(cache.buf);
 	w->cache_file = sh.old;
@@ -865,6 +869,9 @@ static void worker(void *arg)
 	struct worker_state *w = xcalloc(1, sizeof(*w));
 
 	strbuf_init(&w->cache_file);
+	pthread_mutex_lock(&job->lock);
+	w->thread = job->threads++;
+	pthread_mutex_unlock(&job->lock);
 	for (;;) {
 		size_t i;
 		int stop;
@@ -889,8 +896,8 @@ static int thread_count(size_t nshards)
 
 	if (n < 1)
 		n = 1;
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
+	if (n > CRM_SCAN_MAX_THREADS)
+		n = CRM_SCAN_MAX_THREADS;
 	if ((size_t)n > nshards)
 		n = nshards ? (long)nshards : 1;
 	return (int)n;

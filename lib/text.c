@@ -134,7 +134,15 @@ int crm_text_has_controls(const char *s, int allow_newlines)
 
 size_t crm_text_width(const char *s)
 {
-	int w = u8_strwidth((const uint8_t *)s, "UTF-8");
+	const char *p = s;
+	int w;
+
+	/* printable ASCII, most text: a column a byte, and quick to tell */
+	while (*p >= ' ' && *p <= '~')
+		p++;
+	if (!*p)
+		return (size_t)(p - s);
+	w = u8_strwidth((const uint8_t *)s, "UTF-8");
 
 	return w < 0 ? strlen(s) : (size_t)w;
 }

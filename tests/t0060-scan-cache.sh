@@ -128,6 +128,20 @@ test_expect_success 'a shard of more records than one batch: every one is seen, 
 	rm -r "$CRM_DIR/customers/zz"
 '
 
+test_expect_success 'warnings from scanning threads come out whole, one line each' '
+	mkdir -p "$CRM_DIR/customers/zx" "$CRM_DIR/customers/zy" &&
+	for i in $(seq 100 399); do
+		for s in zx zy; do
+			printf "id: %s%s\nname: Person %s\nfollowups:\n- id: 1\n  due: soon\n  text: call\n" \
+				$s $i $i >"$CRM_DIR/customers/$s/$s$i.yml" || return 1
+		done
+	done &&
+	CRM_THREADS=4 crm followup >out 2>err &&
+	test_line_count = 600 err &&
+	test $(grep -c "^crm: warning: customers/z[xy]/z[xy][1-3][0-9][0-9].yml: follow-up 1 has no valid due date$" err) = 600 &&
+	rm -r "$CRM_DIR/customers/zx" "$CRM_DIR/customers/zy"
+'
+
 test_expect_success 'the cache stays out of git' '
 	test_store_sound
 '

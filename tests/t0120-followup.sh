@@ -130,4 +130,19 @@ test_expect_success 'a word other tools use for a subcommand says what to type' 
 	test_cmp_str "$before" "$(commit_count)"
 '
 
+test_expect_success 'a hand-edited due date or cadence crm cannot read is warned of, the rest still listed' '
+	mkdir -p "$CRM_DIR/customers/zz" &&
+	printf "id: bad-due\nname: Bad Due\nfollowups:\n- id: 1\n  due: soon\n  text: call\n- id: 2\n  due: 2020-01-01\n  text: write\n" \
+		>"$CRM_DIR/customers/zz/bad-due.yml" &&
+	printf "id: bad-cadence\nname: Bad Cadence\ncadence: often\n" \
+		>"$CRM_DIR/customers/zz/bad-cadence.yml" &&
+	crm followup --format tsv >out 2>err &&
+	test_grep "^crm: warning: customers/zz/bad-due.yml: follow-up 1 has no valid due date$" err &&
+	test_grep "^crm: warning: customers/zz/bad-cadence.yml: cadence .often. is not an interval like 30d$" err &&
+	test_line_count = 2 err &&
+	test_grep "^2020-01-01	[0-9]*	bad-due	2	write$" out &&
+	! grep "bad-cadence" out &&
+	rm -r "$CRM_DIR/customers/zz"
+'
+
 test_done
