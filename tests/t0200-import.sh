@@ -146,4 +146,32 @@ test_expect_success 'a shared phone number alone does not merge two people' '
 	test_grep "same phone +49301234567" out
 '
 
+test_expect_success 'many rows: objects hashed on two threads match git, the store is sound' '
+	{ echo "name,email,tags" &&
+	  for i in $(seq 1000 1799); do echo "Bulk Person $i,b$i@example.com,bulk"; done; } >bulk.csv &&
+	crm import bulk.csv >out &&
+	test_grep "800 added" out &&
+	test_store_sound &&
+	for id in bulk-person-1000 bulk-person-1433 bulk-person-1799; do
+		path=$(git -C "$CRM_DIR" ls-files "customers/*/$id.yml") &&
+		test -n "$path" &&
+		test_cmp_str "$(git -C "$CRM_DIR" hash-object "$path")" \
+			"$(git -C "$CRM_DIR" rev-parse "HEAD:$path")" || return 1
+	done
+'
+
+test_expect_success 'an import into a store of many customers packs only what it adds' '
+	packs_before=$(ls "$CRM_DIR"/.git/objects/pack/*.idx | sort) &&
+	printf "name,email\nNew One,new1@example.com\nNew Two,new2@example.com\n" >two.csv &&
+	crm import two.csv >out &&
+	test_grep "2 added" out &&
+	new=$(ls "$CRM_DIR"/.git/objects/pack/*.idx | sort | while read -r f; do
+		echo "$packs_before" | grep -qxF "$f" || echo "$f"; done) &&
+	test -n "$new" &&
+	for f in $new; do git show-index <"$f" || return 1; done >objects &&
+	# the commit, the root and customers trees, at most two shard trees, two blobs
+	test $(wc -l <objects) -le 7 &&
+	test_store_sound
+'
+
 test_done
