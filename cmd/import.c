@@ -260,7 +260,8 @@ static int take_row(struct import *im, struct crm_ctx *ctx,
 
 static void progress(const char *what, size_t done, size_t total)
 {
-	if (total < 2000 || !isatty(2) || (done % 1000 && done != total))
+	/* isatty() is a system call: asked once per thousand rows */
+	if (total < 2000 || (done % 1000 && done != total) || !isatty(2))
 		return;
 	fprintf(stderr, "\rcrm: %s %zu/%zu%s", what, done, total,
 		done == total ? "\n" : "");
@@ -431,13 +432,14 @@ struct outcome {
 static int build_changes(struct outcome *o, struct import *im,
 			 struct crm_ctx *ctx)
 {
-	struct crm_strmap taken = { NULL, NULL, 0, 0 };
+	struct crm_strmap taken;
 	struct strbuf user = STRBUF_INIT;
 	char now[CRM_MOMENT_MAX];
 	time_t t;
 	size_t i;
 	int offset, rc = 0;
 
+	memset(&taken, 0, sizeof(taken));
 	if ((rc = crm_now(&t, &offset)))
 		return rc;
 	crm_format_moment(now, t, offset);

@@ -17,39 +17,51 @@ static size_t hash(const char *s)
 
 static void grow(struct crm_strmap *m)
 {
-	struct crm_strmap bigger;
-	size_t i;
+	size_t size = m->size ? m->size * 2 : 64, i;
+	const char **keys = xcalloc(size, sizeof(*keys));
+	size_t *hashes = xcalloc(size, sizeof(*hashes));
+	size_t *values = xcalloc(size, sizeof(*values));
 
-	bigger.size = m->size ? m->size * 2 : 64;
-	bigger.count = 0;
-	bigger.keys = xcalloc(bigger.size, sizeof(*bigger.keys));
-	bigger.values = xcalloc(bigger.size, sizeof(*bigger.values));
 	for (i = 0; i < m->size; i++)
 		if (m->keys[i]) {
-			size_t at = hash(m->keys[i]) & (bigger.size - 1);
+			size_t at = m->hashes[i] & (size - 1);
 
-			while (bigger.keys[at])
-				at = (at + 1) & (bigger.size - 1);
-			bigger.keys[at] = m->keys[i];
-			bigger.values[at] = m->values[i];
-			bigger.count++;
+			while (keys[at])
+				at = (at + 1) & (size - 1);
+			keys[at] = m->keys[i];
+			hashes[at] = m->hashes[i];
+			values[at] = m->values[i];
 		}
 	free(m->keys);
+	free(m->hashes);
 	free(m->values);
-	*m = bigger;
+	m->keys = keys;
+	m->hashes = hashes;
+	m->values = values;
+	m->size = size;
+}
+
+/* The slot of `key`, or the empty slot where it belongs. */
+static size_t find(const struct crm_strmap *m, const char *key, size_t h)
+{
+	size_t at = h & (m->size - 1);
+
+	while (m->keys[at] && (m->hashes[at] != h || strcmp(m->keys[at], key)))
+		at = (at + 1) & (m->size - 1);
+	return at;
 }
 
 void crm_strmap_put(struct crm_strmap *m, const char *key, size_t value)
 {
-	size_t at;
+	size_t h = hash(key), at;
 
-	if ((m->count + 1) * 4 >= m->size * 3)
+	/* at most half full: a miss (most lookups in an import) ends soon */
+	if ((m->count + 1) * 2 > m->size)
 		grow(m);
-	at = hash(key) & (m->size - 1);
-	while (m->keys[at] && strcmp(m->keys[at], key))
-		at = (at + 1) & (m->size - 1);
+	at = find(m, key, h);
 	if (!m->keys[at]) {
-		m->keys[at] = xstrdup(key);
+		m->keys[at] = crm_pool_strdup(&m->pool, key);
+		m->hashes[at] = h;
 		m->count++;
 	}
 	m->values[at] = value;
@@ -61,24 +73,18 @@ int crm_strmap_get(const struct crm_strmap *m, const char *key, size_t *value)
 
 	if (!m->size)
 		return 0;
-	at = hash(key) & (m->size - 1);
-	while (m->keys[at]) {
-		if (!strcmp(m->keys[at], key)) {
-			*value = m->values[at];
-			return 1;
-		}
-		at = (at + 1) & (m->size - 1);
-	}
-	return 0;
+	at = find(m, key, hash(key));
+	if (!m->keys[at])
+		return 0;
+	*value = m->values[at];
+	return 1;
 }
 
 void crm_strmap_release(struct crm_strmap *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->size; i++)
-		free(m->keys[i]);
 	free(m->keys);
+	free(m->hashes);
 	free(m->values);
+	crm_pool_release(&m->pool);
 	memset(m, 0, sizeof(*m));
 }

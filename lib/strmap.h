@@ -3,15 +3,19 @@
 
 #include <stddef.h>
 
+#include "pool.h"
+
 /*
  * A string -> size_t hash map (open addressing), for looking up a few
  * hundred thousand keys -- emails, phones, ids -- during an import.
- * Keys are copied.
+ * Keys are copied into a pool.  Zeroed memory is an empty map.
  */
 struct crm_strmap {
-	char **keys;
+	const char **keys;
+	size_t *hashes;		/* each key's, so most probes skip strcmp */
 	size_t *values;
 	size_t size, count;	/* size is a power of two, or 0 */
+	struct crm_pool pool;
 };
 
 /* Set `key` to `value`, replacing any value it had. */
