@@ -694,12 +694,9 @@ static int write_in_place(const char *path, const char *data, size_t len,
 }
 
 /*
- * Write a working-tree file, staged in .git/crm-tmp and renamed into
- * place, so a crash leaves the old file or the new one.
- */
-/*
- * Write a working-tree file durably, by way of a file in .git/crm-tmp;
- * `st` gets its stat data, for the index.
+ * Write a working-tree file durably, staged in .git/crm-tmp and renamed
+ * into place, so a crash leaves the old file or the new one; `st` gets
+ * its stat data, for the index.
  */
 static int write_worktree_file(struct crm_store *s, const char *path,
 			       const char *data, size_t len, struct stat *st)
