@@ -1724,6 +1724,12 @@ static int insert_new_objects(git_packbuilder *pb, git_repository *repo,
 	return 0;
 }
 
+/*
+ * The pack goes to libgit2's indexer in 64 KB pieces, as a fetch feeds
+ * it: given a valid 35,087-object pack in one piece, libgit2 1.5 said
+ * "unexpected data at the end of the pack" (`git index-pack` took the
+ * same bytes).
+ */
 static int append_pack(git_odb_writepack *wp, const git_buf *pack,
 		       git_indexer_progress *stats)
 {
