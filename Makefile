@@ -28,7 +28,7 @@ endif
 
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libgit2 yaml-0.1 2>/dev/null)
 DEPS_LIBS = $(shell $(PKG_CONFIG) --libs libgit2 yaml-0.1 2>/dev/null || echo -lgit2 -lyaml) \
-	-lcsv -lunistring -lcrypto -pthread
+	-lcsv -lunistring -lcrypto -lz -pthread
 
 LIB_SRC = $(wildcard lib/*.c)
 CMD_SRC = $(wildcard cmd/*.c)

@@ -11,4 +11,13 @@
  */
 void crm_parallel(int nthreads, void (*work)(void *arg), void *arg);
 
+/*
+ * Run fn on every range [begin, end) of `batch` items out of n, on up
+ * to `nthreads` threads, each range once; ranges are handed out in
+ * order as threads become free, so a slow one does not hold up the rest.
+ */
+void crm_parallel_batches(int nthreads, size_t n, size_t batch,
+			  void (*fn)(size_t begin, size_t end, void *arg),
+			  void *arg);
+
 #endif

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "error.h"
 #include "index-patch.h"
+#include "pack.h"
 #include "parallel.h"
 #include "store.h"
 #include "store-internal.h"
@@ -1528,32 +1529,19 @@ done:
 struct blob_hash_job {
 	const struct crm_change *changes;
 	git_tree_update *updates;
-	size_t n, next;
-	pthread_mutex_t lock;
 };
 
 #define HASH_BATCH 256
 
-static void blob_hash_worker(void *arg)
+static void hash_blobs(size_t begin, size_t end, void *arg)
 {
 	struct blob_hash_job *job = arg;
+	size_t i;
 
-	for (;;) {
-		size_t i, end;
-
-		pthread_mutex_lock(&job->lock);
-		i = job->next;
-		job->next = i + HASH_BATCH < job->n ? i + HASH_BATCH : job->n;
-		end = job->next;
-		pthread_mutex_unlock(&job->lock);
-		if (i >= end)
-			break;
-		for (; i < end; i++)
-			if (job->changes[i].data)
-				crm_blob_id(job->updates[i].id.id,
-					    job->changes[i].data,
-					    job->changes[i].len);
-	}
+	for (i = begin; i < end; i++)
+		if (job->changes[i].data)
+			crm_blob_id(job->updates[i].id.id, job->changes[i].data,
+				    job->changes[i].len);
 }
 
 /*
@@ -1564,12 +1552,10 @@ static int write_blobs_bulk(git_odb_backend *mempack,
 			    const struct crm_change *changes,
 			    git_tree_update *updates, size_t n)
 {
-	struct blob_hash_job job = { changes, updates, n, 0,
-				     PTHREAD_MUTEX_INITIALIZER };
+	struct blob_hash_job job = { changes, updates };
 	size_t i;
 
-	crm_parallel(n >= 2 * HASH_BATCH ? 2 : 1, blob_hash_worker, &job);
-	pthread_mutex_destroy(&job.lock);
+	crm_parallel_batches(2, n, HASH_BATCH, hash_blobs, &job);
 	for (i = 0; i < n; i++)
 		if (changes[i].data &&
 		    mempack->write(mempack, &updates[i].id, changes[i].data,
@@ -1677,20 +1663,30 @@ static int bulk_begin(struct crm_store *s, git_odb_backend **mempack)
 	return rc;
 }
 
+struct object_ids {
+	git_oid *ids;
+	size_t n, alloc;
+};
+
+static void object_ids_add(struct object_ids *l, const git_oid *id)
+{
+	ALLOC_GROW(l->ids, l->n + 1, l->alloc);
+	git_oid_cpy(&l->ids[l->n++], id);
+}
+
 /*
- * Add to the pack what `tree` has that `base` has not: trees whose ids
- * differ are read, the same subtree id is skipped whole, so a small
+ * Collect for the pack what `tree` has that `base` has not: trees whose
+ * ids differ are read, the same subtree id is skipped whole, so a small
  * import into a large store packs a few trees and its own blobs.
  * (git_mempack_dump packs every object the commit reaches: a two-row
  * import into 100,000 customers wrote all of them again.)
  */
-static int insert_new_objects(git_packbuilder *pb, git_repository *repo,
-			      const git_tree *tree, const git_tree *base)
+static int new_objects(struct object_ids *out, git_repository *repo,
+		       const git_tree *tree, const git_tree *base)
 {
 	size_t i, n = git_tree_entrycount(tree);
 
-	if (git_packbuilder_insert(pb, git_tree_id(tree), NULL))
-		return -1;
+	object_ids_add(out, git_tree_id(tree));
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
 		const git_tree_entry *old = base ?
@@ -1703,9 +1699,7 @@ static int insert_new_objects(git_packbuilder *pb, git_repository *repo,
 		    git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)))
 			continue;
 		if (type == GIT_OBJECT_BLOB) {
-			if (git_packbuilder_insert(pb, git_tree_entry_id(e),
-						   git_tree_entry_name(e)))
-				return -1;
+			object_ids_add(out, git_tree_entry_id(e));
 			continue;
 		}
 		if (type != GIT_OBJECT_TREE)
@@ -1715,7 +1709,7 @@ static int insert_new_objects(git_packbuilder *pb, git_repository *repo,
 			rc = git_tree_lookup(&old_sub, repo,
 					     git_tree_entry_id(old));
 		if (!rc)
-			rc = insert_new_objects(pb, repo, sub, old_sub);
+			rc = new_objects(out, repo, sub, old_sub);
 		git_tree_free(sub);
 		git_tree_free(old_sub);
 		if (rc)
@@ -1724,54 +1718,20 @@ static int insert_new_objects(git_packbuilder *pb, git_repository *repo,
 	return 0;
 }
 
-/*
- * The pack goes to libgit2's indexer in 64 KB pieces, as a fetch feeds
- * it: given a valid 35,087-object pack in one piece, libgit2 1.5 said
- * "unexpected data at the end of the pack" (`git index-pack` took the
- * same bytes).
- */
-static int append_pack(git_odb_writepack *wp, const git_buf *pack,
-		       git_indexer_progress *stats)
-{
-	size_t at, chunk = 65536;
-
-	for (at = 0; at < pack->size; at += chunk)
-		if (wp->append(wp, pack->ptr + at,
-			       pack->size - at < chunk ? pack->size - at : chunk,
-			       stats))
-			return -1;
-	return 0;
-}
-
 static int bulk_write_pack(struct crm_store *s, git_odb_backend *mempack,
 			   const git_oid *commit, const git_tree *tree,
 			   const git_tree *base)
 {
-	git_packbuilder *pb = NULL;
-	git_buf pack = GIT_BUF_INIT;
-	git_odb *odb = NULL;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats;
-	int rc = 0;
+	struct object_ids objects = { NULL, 0, 0 };
+	int rc;
 
-	memset(&stats, 0, sizeof(stats));
-	if (git_packbuilder_new(&pb, s->repo))
-		return crm_git_error("cannot write the pack");
-	git_packbuilder_set_threads(pb, 0);	/* one per core */
-	if (git_packbuilder_insert(pb, commit, NULL) ||
-	    insert_new_objects(pb, s->repo, tree, base) ||
-	    git_packbuilder_write_buf(&pack, pb) ||
-	    git_repository_odb(&odb, s->repo) ||
-	    git_odb_write_pack(&wp, odb, NULL, NULL) ||
-	    append_pack(wp, &pack, &stats) ||
-	    wp->commit(wp, &stats))
+	object_ids_add(&objects, commit);
+	if (new_objects(&objects, s->repo, tree, base))
 		rc = crm_git_error("cannot write the pack");
-	if (wp)
-		wp->free(wp);
-	git_packbuilder_free(pb);
+	else
+		rc = crm_pack_write(s->repo, objects.ids, objects.n);
 	git_mempack_reset(mempack);
-	git_buf_dispose(&pack);
-	git_odb_free(odb);
+	free(objects.ids);
 	return rc;
 }
 
