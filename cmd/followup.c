@@ -388,7 +388,8 @@ struct due_item {
 
 static int item_cmp(const void *a, const void *b)
 {
-	const struct due_item *x = a, *y = b;
+	const struct due_item *x = *(const struct due_item *const *)a;
+	const struct due_item *y = *(const struct due_item *const *)b;
 	int c = crm_date_cmp(&x->due, &y->due);
 
 	if (c)
@@ -402,20 +403,32 @@ static int item_cmp(const void *a, const void *b)
 	       (x->followup_id < y->followup_id);
 }
 
-/* Items, and a pool that holds their strings: no malloc per string. */
+/*
+ * Items, in blocks that never move (one growing array was copied whole
+ * as it grew: page faults and all), and a pool for their strings.
+ */
+#define ITEMS_PER_BLOCK 1024
+
+struct due_block {
+	struct due_block *next;
+	size_t n;
+	struct due_item items[ITEMS_PER_BLOCK];
+};
+
 struct due_items {
-	struct due_item *items;
-	size_t n, alloc;
+	struct due_block *first, *last;
+	size_t n;
 	struct crm_pool strings;
 };
 
 struct due_list {
 	/*
 	 * Collected on the scanning threads, each into its own part (no
-	 * lock to wait on), then merged into `all` and sorted.
+	 * lock to wait on), then sorted by pointer: nothing is copied.
 	 */
 	struct due_items part[CRM_SCAN_MAX_THREADS];
-	struct due_items all;		/* its strings stay in the parts */
+	const struct due_item **sorted;
+	size_t n;
 	struct crm_date today, limit;
 	const struct crm_filter *filter;
 	int want_json;			/* keep each follow-up as JSON */
@@ -447,8 +460,19 @@ static struct due_item *add_item(struct due_items *to,
 	const char *name = crm_record_get(r, "name");
 	struct due_item *it;
 
-	ALLOC_GROW(to->items, to->n + 1, to->alloc);
-	it = &to->items[to->n++];
+	if (!to->last || to->last->n == ITEMS_PER_BLOCK) {
+		struct due_block *b = xmalloc(sizeof(*b));
+
+		b->next = NULL;
+		b->n = 0;
+		if (to->last)
+			to->last->next = b;
+		else
+			to->first = b;
+		to->last = b;
+	}
+	it = &to->last->items[to->last->n++];
+	to->n++;
 	memset(it, 0, sizeof(*it));
 	it->id = pool_copy(to, r->id);
 	it->name = pool_copy(to, name ? name : "");
@@ -548,30 +572,33 @@ static void collect_due(const char *id, const char *path,
 	collect_cadence(dl, &dl->part[thread], &r);
 }
 
-static void merge_parts(struct due_list *dl)
+static void sort_parts(struct due_list *dl)
 {
-	size_t t, n = 0;
+	size_t t, i;
 
+	dl->n = 0;
 	for (t = 0; t < CRM_SCAN_MAX_THREADS; t++)
-		n += dl->part[t].n;
-	dl->all.items = xcalloc(n ? n : 1, sizeof(*dl->all.items));
-	dl->all.alloc = n ? n : 1;
+		dl->n += dl->part[t].n;
+	dl->sorted = xcalloc(dl->n ? dl->n : 1, sizeof(*dl->sorted));
+	dl->n = 0;
 	for (t = 0; t < CRM_SCAN_MAX_THREADS; t++) {
-		struct due_items *p = &dl->part[t];
+		const struct due_block *b;
 
-		if (p->n)
-			memcpy(dl->all.items + dl->all.n, p->items,
-			       p->n * sizeof(*p->items));
-		dl->all.n += p->n;
-		free(p->items);
-		p->items = NULL;
-		p->n = p->alloc = 0;
+		for (b = dl->part[t].first; b; b = b->next)
+			for (i = 0; i < b->n; i++)
+				dl->sorted[dl->n++] = &b->items[i];
 	}
+	qsort(dl->sorted, dl->n, sizeof(*dl->sorted), item_cmp);
 }
 
 static void release_items(struct due_items *its)
 {
-	free(its->items);
+	while (its->first) {
+		struct due_block *next = its->first->next;
+
+		free(its->first);
+		its->first = next;
+	}
 	crm_pool_release(&its->strings);
 	memset(its, 0, sizeof(*its));
 }
@@ -597,8 +624,8 @@ static void print_human(struct strbuf *out, const struct due_list *dl,
 	struct strbuf ref = STRBUF_INIT, late = STRBUF_INIT;
 	size_t i;
 
-	for (i = 0; i < dl->all.n; i++) {
-		const struct due_item *it = &dl->all.items[i];
+	for (i = 0; i < dl->n; i++) {
+		const struct due_item *it = dl->sorted[i];
 		char iso[11];
 
 		strbuf_reset(&ref);
@@ -622,6 +649,7 @@ static void print_human(struct strbuf *out, const struct due_list *dl,
 				    it->last_contact,
 				    it->cadence);
 		strbuf_addch(out, '\n');
+		flush_if_big(out);
 	}
 	strbuf_release(&ref);
 	strbuf_release(&late);
@@ -634,20 +662,20 @@ static void print_mail(struct strbuf *out, const struct due_list *dl)
 	size_t i, overdue = 0, s;
 	char iso[11];
 
-	for (i = 0; i < dl->all.n; i++)
-		if (dl->all.items[i].followup_ref && dl->all.items[i].late > 0)
+	for (i = 0; i < dl->n; i++)
+		if (dl->sorted[i]->followup_ref && dl->sorted[i]->late > 0)
 			overdue++;
 	crm_date_format(iso, &dl->today);
-	strbuf_addf(out, "%zu thing%s to follow up on %s", dl->all.n,
-		    dl->all.n == 1 ? "" : "s", iso);
+	strbuf_addf(out, "%zu thing%s to follow up on %s", dl->n,
+		    dl->n == 1 ? "" : "s", iso);
 	if (overdue)
 		strbuf_addf(out, " (%zu overdue)", overdue);
 	strbuf_addstr(out, ".\n");
 	for (s = 0; s < ARRAY_SIZE(sections); s++) {
 		int header = 0;
 
-		for (i = 0; i < dl->all.n; i++) {
-			const struct due_item *it = &dl->all.items[i];
+		for (i = 0; i < dl->n; i++) {
+			const struct due_item *it = dl->sorted[i];
 			size_t sec = !it->followup_ref ? 3 : it->late > 0 ? 0 :
 				     it->late == 0 ? 1 : 2;
 			struct strbuf late = STRBUF_INIT;
@@ -673,6 +701,7 @@ static void print_mail(struct strbuf *out, const struct due_list *dl)
 					    it->cadence,
 					    it->id);
 			strbuf_release(&late);
+			flush_if_big(out);
 		}
 	}
 }
@@ -682,8 +711,8 @@ static void print_tsv(struct strbuf *out, const struct due_list *dl)
 	size_t i;
 
 	strbuf_addstr(out, "due\tlate\tcustomer\tfollowup\ttext\n");
-	for (i = 0; i < dl->all.n; i++) {
-		const struct due_item *it = &dl->all.items[i];
+	for (i = 0; i < dl->n; i++) {
+		const struct due_item *it = dl->sorted[i];
 		char iso[11];
 
 		crm_date_format(iso, &it->due);
@@ -691,6 +720,7 @@ static void print_tsv(struct strbuf *out, const struct due_list *dl)
 			    it->id, it->followup_ref ? it->followup_ref : "");
 		tsv_cell(out, item_text(it));
 		strbuf_addch(out, '\n');
+		flush_if_big(out);
 	}
 }
 
@@ -699,8 +729,8 @@ static void print_json(struct strbuf *out, const struct due_list *dl)
 	size_t i;
 
 	strbuf_addch(out, '[');
-	for (i = 0; i < dl->all.n; i++) {
-		const struct due_item *it = &dl->all.items[i];
+	for (i = 0; i < dl->n; i++) {
+		const struct due_item *it = dl->sorted[i];
 		char iso[11];
 
 		crm_date_format(iso, &it->due);
@@ -717,6 +747,7 @@ static void print_json(struct strbuf *out, const struct due_list *dl)
 		else
 			strbuf_addstr(out, "null");
 		strbuf_addch(out, '}');
+		flush_if_big(out);
 	}
 	strbuf_addstr(out, "]\n");
 }
@@ -762,16 +793,13 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 		dl.limit = dl.today;
 	dl.filter = &filter;
 	dl.want_json = !mail && fmt == FORMAT_JSON;
-	rc = records_each_parallel(ctx, collect_due, &dl);
-	merge_parts(&dl);
-	if (rc) {
+	if (records_each_parallel(ctx, collect_due, &dl)) {
 		rc = cmd_fail();
 		goto done;
 	}
-	if (dl.all.n)
-		qsort(dl.all.items, dl.all.n, sizeof(*dl.all.items), item_cmp);
+	sort_parts(&dl);
 	/* the cron contract: nothing due, nothing printed */
-	if (mail && dl.all.n)
+	if (mail && dl.n)
 		print_mail(&out, &dl);
 	else if (fmt == FORMAT_JSON)
 		print_json(&out, &dl);
@@ -783,7 +811,7 @@ static int followup_list(int argc, char **argv, struct crm_ctx *ctx)
 done:
 	for (i = 0; i < CRM_SCAN_MAX_THREADS; i++)
 		release_items(&dl.part[i]);
-	release_items(&dl.all);
+	free(dl.sorted);
 	crm_filter_release(&filter);
 	strlist_release(&args);
 	strbuf_release(&out);

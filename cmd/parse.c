@@ -349,8 +349,12 @@ int flush_stdout(const struct strbuf *sb)
 
 void flush_if_big(struct strbuf *out)
 {
-	/* long listings go out in pieces: memory stays flat on big stores */
-	if (out->len >= (1 << 20)) {
+	/*
+	 * Long listings go out in pieces: memory stays flat on big stores,
+	 * and the same few pages are written again (a new page is a page
+	 * fault, dear on a virtual machine).
+	 */
+	if (out->len >= (256 << 10)) {
 		flush_stdout(out);
 		strbuf_reset(out);
 	}
