@@ -457,6 +457,41 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Read a record file whose stat data said `expect` bytes.  A read that
+ * returns fewer bytes than asked for has reached the end of a regular
+ * file: when that is the size stat said, no second read is needed to
+ * see the end (100,000 system calls in a first scan).  Anything else,
+ * a file that changed since, is read on until read() says so.
+ */
+static int read_record(struct strbuf *buf, int fd, size_t expect,
+		       const char *path)
+{
+	size_t want = expect < CRM_YAML_MAX_SIZE ? expect + 1 : 65536;
+	ssize_t got;
+
+	for (;;) {
+		strbuf_grow(buf, want);
+		got = read(fd, buf->buf + buf->len, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			crm_error_set(CRM_EPARSE, "%s: %s", path,
+				      strerror(errno));
+			return CRM_EPARSE;
+		}
+		strbuf_setlen(buf, buf->len + (size_t)got);
+		if (buf->len > CRM_YAML_MAX_SIZE) {
+			crm_error_set(CRM_EPARSE, "%s: too large (limit %u "
+				      "bytes)", path, CRM_YAML_MAX_SIZE);
+			return CRM_EPARSE;
+		}
+		if (!got || ((size_t)got < want && buf->len == expect))
+			return 0;
+		want = 65536;
+	}
+}
+
 /* Parse one record file into a fresh entry (summary or error). */
 static void parse_entry(struct shard *sh, struct entry *e, int dirfd,
 			const char *file, const char *path, const char *id)
@@ -464,8 +499,6 @@ static void parse_entry(struct shard *sh, struct entry *e, int dirfd,
 	struct strbuf buf = STRBUF_INIT, out = STRBUF_INIT;
 	struct crm_node *root = NULL;
 	int fd, rc = 0;
-	char chunk[65536];
-	ssize_t got;
 
 	fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -473,17 +506,10 @@ static void parse_entry(struct shard *sh, struct entry *e, int dirfd,
 			      "is a symbolic link; refusing to follow it" :
 			      strerror(errno));
 		rc = CRM_EPARSE;
-	}
-	while (!rc && (got = read(fd, chunk, sizeof(chunk))) > 0) {
-		strbuf_add(&buf, chunk, (size_t)got);
-		if (buf.len > CRM_YAML_MAX_SIZE) {
-			crm_error_set(CRM_EPARSE, "%s: too large (limit %u bytes)",
-				      path, CRM_YAML_MAX_SIZE);
-			rc = CRM_EPARSE;
-		}
-	}
-	if (fd >= 0)
+	} else {
+		rc = read_record(&buf, fd, (size_t)e->size, path);
 		close(fd);
+	}
 	crm_blob_id(e->blob, buf.buf, buf.len);
 	if (!rc && !(rc = crm_yaml_parse(&root, buf.buf, buf.len, path)))
 		rc = crm_record_check(root, id, path);

@@ -828,6 +828,21 @@ int crm_write_file_replace(const char *path, const char *data, size_t len)
 	return write_file_via(NULL, path, data, len, 0);
 }
 
+static int replace_file(const char *tmp, const char *path, int staged)
+{
+	if (!rename(tmp, path))
+		return 0;
+	/* staged in another directory: the file's own may not exist yet */
+	if (errno == ENOENT && staged) {
+		if (make_leading_dirs(path))
+			return CRM_ERROR;
+		if (!rename(tmp, path))
+			return 0;
+	}
+	crm_error_set_errno(CRM_ERROR, "cannot replace '%s'", path);
+	return CRM_ERROR;
+}
+
 /*
  * The temporary file goes in `tmpdir` (on the same file system) when one
  * is given, else next to `path`: working-tree files are staged under
@@ -840,21 +855,25 @@ static int write_file_via(const char *tmpdir, const char *path,
 	const char *slash = strrchr(path, '/');
 	int fd = -1, rc = CRM_ERROR;
 
-	if ((rc = make_leading_dirs(path)))
-		goto done;
-	rc = CRM_ERROR;
-	if (tmpdir) {
-		if (mkdir(tmpdir, 0700) && errno != EEXIST) {
+	if (tmpdir)
+		strbuf_addf(&tmp, "%s/", tmpdir);
+	else
+		strbuf_add(&tmp, path, slash ? (size_t)(slash - path + 1) : 0);
+	strbuf_addf(&tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
+	fd = mkstemp(tmp.buf);
+	/* directories are made when missing, not tried every time */
+	if (fd < 0 && errno == ENOENT) {
+		if (!tmpdir && make_leading_dirs(path))
+			goto done;
+		if (tmpdir && mkdir(tmpdir, 0700) && errno != EEXIST) {
 			crm_error_set_errno(CRM_ERROR, "cannot create '%s'",
 					    tmpdir);
 			goto done;
 		}
-		strbuf_addf(&tmp, "%s/", tmpdir);
-	} else {
-		strbuf_add(&tmp, path, slash ? (size_t)(slash - path + 1) : 0);
+		/* mkstemp replaced the Xs of the name it tried */
+		memcpy(tmp.buf + tmp.len - 6, "XXXXXX", 6);
+		fd = mkstemp(tmp.buf);
 	}
-	strbuf_addf(&tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
-	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
 		crm_error_set_errno(CRM_ERROR, "cannot create a file next to '%s'",
 				    path);
@@ -874,10 +893,8 @@ static int write_file_via(const char *tmpdir, const char *path,
 		goto done;
 	}
 	fd = -1;
-	if (rename(tmp.buf, path)) {
-		crm_error_set_errno(CRM_ERROR, "cannot replace '%s'", path);
+	if (replace_file(tmp.buf, path, tmpdir != NULL))
 		goto done;
-	}
 	if (durable)
 		fsync_dir_of(path);
 	rc = 0;

@@ -103,4 +103,15 @@ test_expect_success 'a symlink in the store is not followed' '
 	rm "$CRM_DIR/$rel_other" && cp good.yml "$CRM_DIR/$rel_other"
 '
 
+test_expect_success 'a scan names what it cannot read: a directory, a huge file' '
+	dir=$(dirname "$rel_other") &&
+	mkdir "$CRM_DIR/$dir/folder.yml" &&
+	head -c 5000000 /dev/zero | tr "\\0" "a" >"$CRM_DIR/$dir/huge.yml" &&
+	crm list >out 2>err &&
+	test_grep "other" out &&
+	test_grep "$dir/folder.yml: Is a directory" err &&
+	test_grep "$dir/huge.yml: too large" err &&
+	rmdir "$CRM_DIR/$dir/folder.yml" && rm "$CRM_DIR/$dir/huge.yml"
+'
+
 test_done
