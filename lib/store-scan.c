@@ -726,8 +726,14 @@ struct pending {
 	const char *error;		/* for a summary that did not read back */
 };
 
-/* Enough to make taking the lock rare, few enough to bound the arena. */
-#define BATCH 256
+/*
+ * Enough to make taking the lock rare, few enough that the arena, which
+ * holds a batch's summaries, stays small: at 256 it grew to ~1.8 MB a
+ * thread, each new page a fault; at 64, warm `crm report pipeline` at
+ * 100k: page faults 2,741 -> 2,127, context switches 77 -> 193, median
+ * of 15 alternated runs 222.3 -> 213.6 ms.
+ */
+#define BATCH 64
 
 struct batch {
 	struct pending items[BATCH];
