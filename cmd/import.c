@@ -12,6 +12,7 @@
 #include "../lib/csv.h"
 #include "../lib/error.h"
 #include "../lib/import.h"
+#include "../lib/parallel.h"
 #include "../lib/pool.h"
 #include "../lib/slug.h"
 #include "../lib/strmap.h"
@@ -118,12 +119,26 @@ static void map_key(struct strbuf *out, const char *key,
 	}
 }
 
+/* The keys `rec` is matched by, as the maps hold them (see map_key). */
+static void match_keys(struct crm_import_keys *out, const struct crm_node *rec)
+{
+	struct strbuf key = STRBUF_INIT;
+	size_t i;
+
+	crm_import_keys(out, rec);
+	for (i = 0; i < out->n; i++) {
+		map_key(&key, out->items[i], rec);
+		free(out->items[i]);
+		out->items[i] = strbuf_detach(&key, NULL);
+	}
+	strbuf_release(&key);
+}
+
 static int existing_record(const char *id, const char *path,
 			   const struct crm_node *summary, void *data)
 {
 	struct import *im = data;
 	struct crm_import_keys keys = { NULL, 0, 0 };
-	struct strbuf key = STRBUF_INIT;
 	size_t i, at = im->nexisting;
 
 	ALLOC_GROW(im->ex_ids, im->nexisting + 1, im->ex_alloc);
@@ -133,13 +148,10 @@ static int existing_record(const char *id, const char *path,
 	im->ex_paths[at] = crm_pool_strdup(&im->pool, path);
 	im->nexisting++;
 	crm_strmap_put(&im->existing_ids, id, at);
-	crm_import_keys(&keys, summary);
-	for (i = 0; i < keys.n; i++) {
-		map_key(&key, keys.items[i], summary);
-		crm_strmap_put(&im->existing_keys, key.buf, at);
-	}
+	match_keys(&keys, summary);
+	for (i = 0; i < keys.n; i++)
+		crm_strmap_put(&im->existing_keys, keys.items[i], at);
 	crm_import_keys_release(&keys);
-	strbuf_release(&key);
 	return 0;
 }
 
@@ -153,39 +165,25 @@ static struct item *new_item(struct import *im)
 	return it;
 }
 
-static void remember_keys(struct import *im, const struct crm_node *rec,
-			  size_t item)
+static void remember_keys(struct import *im,
+			  const struct crm_import_keys *keys, size_t item)
 {
-	struct crm_import_keys keys = { NULL, 0, 0 };
-	struct strbuf key = STRBUF_INIT;
 	size_t i;
 
-	crm_import_keys(&keys, rec);
-	for (i = 0; i < keys.n; i++) {
-		map_key(&key, keys.items[i], rec);
-		crm_strmap_put(&im->item_keys, key.buf, item);
-	}
-	crm_import_keys_release(&keys);
-	strbuf_release(&key);
+	for (i = 0; i < keys->n; i++)
+		crm_strmap_put(&im->item_keys, keys->items[i], item);
 }
 
-/* The first key of `rec` found in `map`. */
-static int lookup_keys(const struct crm_strmap *map, const struct crm_node *rec,
-		       size_t *at)
+/* The first of `keys` found in `map`. */
+static int lookup_keys(const struct crm_strmap *map,
+		       const struct crm_import_keys *keys, size_t *at)
 {
-	struct crm_import_keys keys = { NULL, 0, 0 };
-	struct strbuf key = STRBUF_INIT;
 	size_t i;
-	int found = 0;
 
-	crm_import_keys(&keys, rec);
-	for (i = 0; i < keys.n && !found; i++) {
-		map_key(&key, keys.items[i], rec);
-		found = crm_strmap_get(map, key.buf, at);
-	}
-	crm_import_keys_release(&keys);
-	strbuf_release(&key);
-	return found;
+	for (i = 0; i < keys->n; i++)
+		if (crm_strmap_get(map, keys->items[i], at))
+			return 1;
+	return 0;
 }
 
 /*
@@ -193,24 +191,24 @@ static int lookup_keys(const struct crm_strmap *map, const struct crm_node *rec,
  * into the existing customer it matches, or a customer of its own.
  */
 static int take_row(struct import *im, struct crm_ctx *ctx,
-		    struct crm_node *rec, const char *row_id,
-		    const char *created, size_t line)
+		    struct crm_node *rec, const struct crm_import_keys *keys,
+		    const char *row_id, const char *created, size_t line)
 {
 	size_t at, ex;
 	int found_existing;
 
-	if (lookup_keys(&im->item_keys, rec, &at)) {
+	if (lookup_keys(&im->item_keys, keys, &at)) {
 		struct item *it = &im->items[at];
 
 		if (crm_import_merge_into(it->root, rec, im->file, line) > 0)
 			it->changed = 1;
-		remember_keys(im, rec, at);
+		remember_keys(im, keys, at);
 		crm_node_free(rec);
 		return 0;
 	}
 	found_existing = (row_id && crm_strmap_get(&im->existing_ids, row_id,
 						   &ex)) ||
-			 lookup_keys(&im->existing_keys, rec, &ex);
+			 lookup_keys(&im->existing_keys, keys, &ex);
 	if (found_existing && im->dup == DUP_SKIP) {
 		im->skipped++;
 		if (dry_run)
@@ -225,8 +223,10 @@ static int take_row(struct import *im, struct crm_ctx *ctx,
 		if (!crm_strmap_get(&im->existing_item, im->ex_ids[ex], &at)) {
 			struct crm_record *r;
 
-			if (record_load(&r, ctx, im->ex_ids[ex], im->ex_paths[ex]))
+			if (record_load(&r, ctx, im->ex_ids[ex], im->ex_paths[ex])) {
+				crm_node_free(rec);
 				return CRM_EPARSE;
+			}
 			it = new_item(im);
 			at = im->nitems - 1;
 			it->update = 1;
@@ -241,7 +241,7 @@ static int take_row(struct import *im, struct crm_ctx *ctx,
 		it = &im->items[at];
 		if (crm_import_merge_into(it->root, rec, im->file, line) > 0)
 			it->changed = 1;
-		remember_keys(im, rec, at);
+		remember_keys(im, keys, at);
 		crm_node_free(rec);
 		return 0;
 	}
@@ -253,7 +253,7 @@ static int take_row(struct import *im, struct crm_ctx *ctx,
 		it->changed = 1;
 		it->want_id = row_id ? crm_pool_strdup(&im->pool, row_id) : NULL;
 		it->created = created ? crm_pool_strdup(&im->pool, created) : NULL;
-		remember_keys(im, rec, im->nitems - 1);
+		remember_keys(im, keys, im->nitems - 1);
 	}
 	return 0;
 }
@@ -267,12 +267,82 @@ static void progress(const char *what, size_t done, size_t total)
 		done == total ? "\n" : "");
 }
 
+/*
+ * Rows become records on two threads, each with its duplicate keys;
+ * they are then taken in order on one, since a row is matched against
+ * the rows before it.  A row that cannot be read keeps its message for
+ * when its turn comes: the first bad row in the file is the one named.
+ */
+struct row {
+	struct crm_node *rec;
+	struct crm_import_keys keys;
+	char *error;
+	int rc;
+};
+
+struct row_job {
+	const struct crm_import_plan *plan;
+	const struct crm_csv_table *table;
+	const char *file;
+	struct row *rows;
+};
+
+#define ROW_BATCH 256
+
+static void make_rows(size_t begin, size_t end, void *arg)
+{
+	struct row_job *job = arg;
+	size_t i;
+
+	for (i = begin; i < end; i++) {
+		const struct crm_csv_row *csv = &job->table->rows[i];
+		struct row *row = &job->rows[i];
+
+		row->rc = crm_import_row(&row->rec, job->plan,
+					 (const char *const *)csv->cells,
+					 job->table->ncols, job->file,
+					 csv->line);
+		if (row->rc)
+			row->error = xstrdup(crm_error_last());
+		else
+			match_keys(&row->keys, row->rec);
+	}
+}
+
+static int take_rows(struct import *im, struct crm_ctx *ctx,
+		     const struct crm_import_plan *plan,
+		     const struct crm_csv_table *table, struct row *rows)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < table->nrows && !rc; i++) {
+		const char *const *cells =
+			(const char *const *)table->rows[i].cells;
+		struct row *row = &rows[i];
+
+		if (row->rc) {
+			crm_error_set(row->rc, "%s", row->error);
+			return row->rc;
+		}
+		rc = take_row(im, ctx, row->rec, &row->keys,
+			      crm_import_row_id(plan, cells, table->ncols),
+			      crm_import_row_created(plan, cells, table->ncols),
+			      table->rows[i].line);
+		row->rec = NULL;	/* take_row keeps or frees it */
+		progress("reading rows", i + 1, table->nrows);
+	}
+	return rc;
+}
+
 static int read_csv(struct import *im, struct crm_ctx *ctx,
 		    const struct strbuf *buf)
 {
 	struct crm_csv_options opt;
 	struct crm_csv_table table;
 	struct crm_import_plan plan;
+	struct row_job job;
+	struct row *rows = NULL;
 	size_t i;
 	int rc, have_plan = 0;
 
@@ -302,23 +372,20 @@ static int read_csv(struct import *im, struct crm_ctx *ctx,
 			    table.nrows, table.converted_from ?
 			    ", converted from " : "",
 			    table.converted_from ? table.converted_from : "");
-	for (i = 0; i < table.nrows; i++) {
-		const struct crm_csv_row *row = &table.rows[i];
-		const char *const *cells = (const char *const *)row->cells;
-		struct crm_node *rec = NULL;
-
-		if ((rc = crm_import_row(&rec, &plan, cells, table.ncols,
-					 im->file, row->line)))
-			goto done;
-		if ((rc = take_row(im, ctx, rec,
-				   crm_import_row_id(&plan, cells, table.ncols),
-				   crm_import_row_created(&plan, cells,
-							  table.ncols),
-				   row->line)))
-			goto done;
-		progress("reading rows", i + 1, table.nrows);
-	}
+	rows = xcalloc(table.nrows ? table.nrows : 1, sizeof(*rows));
+	job.plan = &plan;
+	job.table = &table;
+	job.file = im->file;
+	job.rows = rows;
+	crm_parallel_batches(2, table.nrows, ROW_BATCH, make_rows, &job);
+	rc = take_rows(im, ctx, &plan, &table, rows);
 done:
+	for (i = 0; rows && i < table.nrows; i++) {
+		crm_node_free(rows[i].rec);
+		crm_import_keys_release(&rows[i].keys);
+		free(rows[i].error);
+	}
+	free(rows);
 	if (have_plan)
 		crm_import_plan_release(&plan);
 	crm_csv_table_release(&table);
@@ -338,12 +405,15 @@ static int read_vcards(struct import *im, struct crm_ctx *ctx,
 		struct crm_node *rec = cards[i];
 		const char *id = crm_map_get_str(rec, "id");
 		char *row_id = id ? xstrdup(id) : NULL;
+		struct crm_import_keys keys = { NULL, 0, 0 };
 
 		cards[i] = NULL;
 		/* a card crm wrote carries its id: keep it */
 		crm_map_remove(rec, "id");
-		rc = take_row(im, ctx, rec, row_id, NULL,
+		match_keys(&keys, rec);
+		rc = take_row(im, ctx, rec, &keys, row_id, NULL,
 			      rec->line ? rec->line : i + 1);
+		crm_import_keys_release(&keys);
 		free(row_id);
 	}
 	crm_vcard_records_free(cards, n);
@@ -365,15 +435,19 @@ static int is_vcard(const char *file, const struct strbuf *buf)
 	return !strncasecmp(p, "BEGIN:VCARD", 11);
 }
 
-/* Give a new item its id, path and created time: a record ready to write. */
-static int finish_new(struct crm_record **out, struct import *im,
-		      struct item *it, struct crm_strmap *taken,
-		      const char *now, const char *user)
+/*
+ * The id a new item gets: the one crm's own export gave it, or its
+ * name's slug, with a number added if another customer has it.  Ids are
+ * given in the file's order, so the first of two namesakes gets the
+ * plain one.
+ */
+static const char *new_id(struct import *im, const struct item *it,
+			  struct crm_strmap *taken)
 {
-	struct strbuf base = STRBUF_INIT, id = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf base = STRBUF_INIT, id = STRBUF_INIT;
 	const char *name = crm_map_get_str(it->root, "name");
-	struct crm_record *r;
-	size_t i, dummy;
+	const char *out;
+	size_t dummy;
 	int n;
 
 	if (it->want_id && crm_id_valid(it->want_id))
@@ -390,8 +464,23 @@ static int finish_new(struct crm_record **out, struct import *im,
 			break;
 	}
 	crm_strmap_put(taken, id.buf, 0);
-	crm_store_record_path(&path, id.buf);
-	r = crm_record_new(id.buf, path.buf, name ? name : id.buf,
+	out = crm_pool_strdup(&im->pool, id.buf);
+	strbuf_release(&base);
+	strbuf_release(&id);
+	return out;
+}
+
+/* A new item as the record it becomes, with its path and created time. */
+static struct crm_record *new_record(const struct item *it, const char *id,
+				     const char *now, const char *user)
+{
+	struct strbuf path = STRBUF_INIT;
+	const char *name = crm_map_get_str(it->root, "name");
+	struct crm_record *r;
+	size_t i;
+
+	crm_store_record_path(&path, id);
+	r = crm_record_new(id, path.buf, name ? name : id,
 			   it->created ? it->created : now);
 	for (i = 0; i < crm_map_len(it->root); i++) {
 		const char *key = crm_map_key(it->root, i);
@@ -402,11 +491,8 @@ static int finish_new(struct crm_record **out, struct import *im,
 	}
 	if (!crm_record_get(r, "owner") && user && *user)
 		crm_record_set(r, "owner", user);
-	*out = r;
-	strbuf_release(&base);
-	strbuf_release(&id);
 	strbuf_release(&path);
-	return 0;
+	return r;
 }
 
 static int add_tags(struct crm_record *r)
@@ -429,70 +515,152 @@ struct outcome {
 	size_t added, updated, unchanged;
 };
 
+/*
+ * Items become records, are checked and written out as YAML on two
+ * threads, each into its own slot; the slots are then gathered in
+ * order, so the first item in the file that fails is the one named.
+ */
+struct change_slot {
+	struct strbuf data;
+	char *path;
+	char *dry_run_line;
+	char *error;
+	int rc;
+	int unchanged;			/* an update that changes nothing */
+};
+
+struct change_job {
+	struct import *im;
+	const char **ids;		/* a new item's id */
+	const char *now, *user;
+	struct change_slot *slots;
+};
+
+#define CHANGE_BATCH 256
+
+static void make_change(struct change_job *job, size_t i)
+{
+	struct item *it = &job->im->items[i];
+	struct change_slot *slot = &job->slots[i];
+	struct crm_record *r;
+	int tagged;
+
+	if (it->update) {
+		r = xcalloc(1, sizeof(*r));
+		r->id = xstrdup(it->id);
+		r->path = xstrdup(it->path);
+		r->root = it->root;
+		it->root = NULL;
+	} else {
+		r = new_record(it, job->ids[i], job->now, job->user);
+	}
+	if ((tagged = add_tags(r)) < 0) {
+		slot->rc = tagged;
+		slot->error = xstrdup(crm_error_last());
+	} else if (it->update && !it->changed && !tagged) {
+		slot->unchanged = 1;
+	} else if ((slot->rc = crm_record_check(r->root, r->id, r->path)) ||
+		   (slot->rc = crm_record_check_values(r->root, r->path))) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "%s:%zu: %s", job->im->file, it->line,
+			    crm_error_last());
+		slot->error = strbuf_detach(&msg, NULL);
+	} else {
+		crm_record_serialize(&slot->data, r);
+		slot->path = xstrdup(r->path);
+		if (dry_run) {
+			struct strbuf line = STRBUF_INIT;
+
+			strbuf_addf(&line, "%s %s  %s\n",
+				    it->update ? "update " : "add    ", r->id,
+				    crm_record_get(r, "name"));
+			slot->dry_run_line = strbuf_detach(&line, NULL);
+		}
+	}
+	crm_record_free(r);
+}
+
+static void make_changes(size_t begin, size_t end, void *arg)
+{
+	size_t i;
+
+	for (i = begin; i < end; i++)
+		make_change(arg, i);
+}
+
+/* Take the slots in order into the outcome; the first error stops it. */
+static int gather_changes(struct outcome *o, struct import *im,
+			  struct change_slot *slots)
+{
+	size_t i;
+
+	o->changes = xcalloc(im->nitems ? im->nitems : 1, sizeof(*o->changes));
+	o->data = xcalloc(im->nitems ? im->nitems : 1, sizeof(*o->data));
+	for (i = 0; i < im->nitems; i++) {
+		struct change_slot *slot = &slots[i];
+
+		if (slot->error) {
+			crm_error_set(slot->rc, "%s", slot->error);
+			return slot->rc;
+		}
+		if (slot->unchanged) {
+			o->unchanged++;
+			continue;
+		}
+		o->data[o->n] = slot->data;
+		strbuf_init(&slot->data);
+		o->changes[o->n].path = slot->path;
+		slot->path = NULL;
+		o->changes[o->n].data = o->data[o->n].buf;
+		o->changes[o->n].len = o->data[o->n].len;
+		o->n++;
+		if (im->items[i].update)
+			o->updated++;
+		else
+			o->added++;
+		if (slot->dry_run_line)
+			strbuf_addstr(&im->report, slot->dry_run_line);
+	}
+	return 0;
+}
+
 static int build_changes(struct outcome *o, struct import *im,
 			 struct crm_ctx *ctx)
 {
 	struct crm_strmap taken;
 	struct strbuf user = STRBUF_INIT;
 	char now[CRM_MOMENT_MAX];
+	struct change_job job;
 	time_t t;
 	size_t i;
-	int offset, rc = 0;
+	int offset, rc;
 
 	memset(&taken, 0, sizeof(taken));
 	if ((rc = crm_now(&t, &offset)))
 		return rc;
 	crm_format_moment(now, t, offset);
 	crm_store_user(ctx->store, &user);
-	o->changes = xcalloc(im->nitems ? im->nitems : 1, sizeof(*o->changes));
-	o->data = xcalloc(im->nitems ? im->nitems : 1, sizeof(*o->data));
-	for (i = 0; i < im->nitems && !rc; i++) {
-		struct item *it = &im->items[i];
-		struct crm_record *r = NULL;
-		int tagged;
-
-		if (it->update) {
-			r = xcalloc(1, sizeof(*r));
-			r->id = xstrdup(it->id);
-			r->path = xstrdup(it->path);
-			r->root = it->root;
-			it->root = NULL;
-		} else {
-			finish_new(&r, im, it, &taken, now, user.buf);
-		}
-		if ((tagged = add_tags(r)) < 0) {
-			rc = tagged;
-			crm_record_free(r);
-			break;
-		}
-		if (it->update && !it->changed && !tagged) {
-			o->unchanged++;
-			crm_record_free(r);
-			continue;
-		}
-		if ((rc = crm_record_check(r->root, r->id, r->path)) ||
-		    (rc = crm_record_check_values(r->root, r->path))) {
-			crm_error_set(rc, "%s:%zu: %s", im->file, it->line,
-				      crm_error_last());
-			crm_record_free(r);
-			break;
-		}
-		strbuf_init(&o->data[o->n]);
-		crm_record_serialize(&o->data[o->n], r);
-		o->changes[o->n].path = xstrdup(r->path);
-		o->changes[o->n].data = o->data[o->n].buf;
-		o->changes[o->n].len = o->data[o->n].len;
-		o->n++;
-		if (it->update)
-			o->updated++;
-		else
-			o->added++;
-		if (dry_run)
-			strbuf_addf(&im->report, "%s %s  %s\n",
-				    it->update ? "update " : "add    ", r->id,
-				    crm_record_get(r, "name"));
-		crm_record_free(r);
+	job.im = im;
+	job.ids = xcalloc(im->nitems ? im->nitems : 1, sizeof(*job.ids));
+	job.now = now;
+	job.user = user.buf;
+	job.slots = xcalloc(im->nitems ? im->nitems : 1, sizeof(*job.slots));
+	for (i = 0; i < im->nitems; i++) {
+		strbuf_init(&job.slots[i].data);
+		if (!im->items[i].update)
+			job.ids[i] = new_id(im, &im->items[i], &taken);
 	}
+	crm_parallel_batches(2, im->nitems, CHANGE_BATCH, make_changes, &job);
+	rc = gather_changes(o, im, job.slots);
+	for (i = 0; i < im->nitems; i++) {
+		strbuf_release(&job.slots[i].data);
+		free(job.slots[i].path);
+		free(job.slots[i].dry_run_line);
+		free(job.slots[i].error);
+	}
+	free(job.slots);
+	free(job.ids);
 	crm_strmap_release(&taken);
 	strbuf_release(&user);
 	return rc;

@@ -118,6 +118,26 @@ test_expect_success 'a bad file stops the import with file:row and changes nothi
 	test_store_sound
 '
 
+test_expect_success 'among many rows read on two threads, the first bad one is named' '
+	before=$(commit_count) &&
+	{ echo "name,email" &&
+	  for i in $(seq 1 1200); do
+		case $i in
+		700|1100) echo "Row Person $i,bad-$i" ;;
+		*) echo "Row Person $i,row$i@example.com" ;;
+		esac
+	  done; } >manybad.csv &&
+	test_must_fail 1 crm import manybad.csv 2>err &&
+	test_grep "manybad.csv:701: email .bad-700. is not an email address" err &&
+	test_grep ! "bad-1100" err &&
+	printf "name\nAnn Tag\nBen Tag\n" >two-good.csv &&
+	test_must_fail 1 crm import --tag "bad tag" two-good.csv 2>err &&
+	test_grep "tag .bad tag. is not a tag" err &&
+	test_must_fail 1 crm show row-person-1 2>/dev/null &&
+	test_cmp_str "$before" "$(commit_count)" &&
+	test_store_sound
+'
+
 test_expect_success 'hostile CSV: binary garbage, a huge field, a million columns' '
 	head -c 20000 /dev/urandom >garbage.csv &&
 	test_must_fail 1 crm import garbage.csv 2>err &&
