@@ -17,6 +17,14 @@ struct crm_store {
 /* libgit2 set up once, with fsync of the git directory on. */
 void crm_store_library_init(void);
 
+/*
+ * Let go of this process's pages of the pack files libgit2 has mapped
+ * (they stay in the page cache): see store.c.
+ */
+void crm_release_pack_pages(void);
+/* From now on, crm_release_pack_pages every `every` objects read. */
+int crm_store_release_pages_on_read(struct crm_store *s, unsigned long every);
+
 /* Report the last libgit2 error as "what: message"; returns CRM_ERROR. */
 int crm_git_error(const char *what);
 

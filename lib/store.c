@@ -604,6 +604,115 @@ static int make_signature(git_signature **out, struct crm_store *s,
 	return rc;
 }
 
+/*
+ * libgit2 maps each pack and its index whole and reads them in place, and
+ * the kernel maps 64 KiB around every page touched: a walk over a year
+ * of history, or a push's look at every tree, leaves most of a 100 MiB
+ * index and much of the pack counted as the process's memory, though no
+ * page is used twice.  Dropping the pages from the mappings (they are
+ * read-only, so nothing is lost; the page cache keeps them, and a later
+ * read maps them again) keeps the process small without closing the
+ * packs, which would also drop libgit2's cache of delta bases.  The
+ * mappings are found by name in /proc/self/maps: on a system without
+ * it this does nothing.
+ */
+void crm_release_pack_pages(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[4096];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char perms[8];
+		int at = 0;
+		const char *name;
+		size_t n;
+
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms,
+			   &at) < 3 || !at || perms[0] != 'r' || perms[1] != '-')
+			continue;
+		name = line + at;
+		n = strcspn(name, "\n");
+		if (!strstr(name, "/objects/pack/pack-") ||
+		    !((n > 4 && !memcmp(name + n - 4, ".idx", 4)) ||
+		      (n > 5 && !memcmp(name + n - 5, ".pack", 5))))
+			continue;
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	fclose(f);
+}
+
+/*
+ * An object database backend that holds nothing: asked first for every
+ * object read, it lets go of the pack pages every so many reads and
+ * passes the read on.  For a libgit2 call that reads many objects once
+ * without coming back to us: a push reads every tree of both tips.
+ */
+struct releasing_backend {
+	git_odb_backend parent;
+	unsigned long every, reads;
+};
+
+static void count_read(git_odb_backend *backend)
+{
+	struct releasing_backend *b = (struct releasing_backend *)backend;
+
+	if (++b->reads % b->every == 0)
+		crm_release_pack_pages();
+}
+
+static int releasing_read(void **data, size_t *len, git_object_t *type,
+			  git_odb_backend *backend, const git_oid *id)
+{
+	(void)data;
+	(void)len;
+	(void)type;
+	(void)id;
+	count_read(backend);
+	return GIT_PASSTHROUGH;
+}
+
+static int releasing_read_header(size_t *len, git_object_t *type,
+				 git_odb_backend *backend, const git_oid *id)
+{
+	(void)len;
+	(void)type;
+	(void)id;
+	count_read(backend);
+	return GIT_PASSTHROUGH;
+}
+
+static void releasing_free(git_odb_backend *backend)
+{
+	free(backend);
+}
+
+int crm_store_release_pages_on_read(struct crm_store *s, unsigned long every)
+{
+	struct releasing_backend *b = xcalloc(1, sizeof(*b));
+	git_odb *odb = NULL;
+	int rc = 0;
+
+	if (git_odb_init_backend(&b->parent, GIT_ODB_BACKEND_VERSION)) {
+		free(b);
+		return crm_git_error("cannot prepare the object database");
+	}
+	b->every = every ? every : 1;
+	b->parent.read = releasing_read;
+	b->parent.read_header = releasing_read_header;
+	b->parent.free = releasing_free;
+	/* above the packs and loose objects (priorities 1 and 2) */
+	if (git_repository_odb(&odb, s->repo) ||
+	    git_odb_add_backend(odb, &b->parent, 3000)) {
+		free(b);
+		rc = crm_git_error("cannot prepare the object database");
+	}
+	git_odb_free(odb);
+	return rc;
+}
+
 int crm_store_head(struct crm_store *s, struct strbuf *branch, git_oid *tip,
 		   int *unborn)
 {
@@ -848,63 +957,113 @@ static int replace_file(const char *tmp, const char *path, int staged)
  * is given, else next to `path`: working-tree files are staged under
  * .git so a crm killed mid-write leaves nothing for `git status` to see.
  */
-static int write_file_via(const char *tmpdir, const char *path,
-			  const char *data, size_t len, int durable)
+static int begin_file_via(struct crm_file_writer *w, const char *tmpdir,
+			  const char *path)
 {
-	struct strbuf tmp = STRBUF_INIT;
 	const char *slash = strrchr(path, '/');
-	int fd = -1, rc = CRM_ERROR;
 
+	strbuf_init(&w->tmp);
+	w->path = xstrdup(path);
+	w->staged = tmpdir != NULL;
 	if (tmpdir)
-		strbuf_addf(&tmp, "%s/", tmpdir);
+		strbuf_addf(&w->tmp, "%s/", tmpdir);
 	else
-		strbuf_add(&tmp, path, slash ? (size_t)(slash - path + 1) : 0);
-	strbuf_addf(&tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
-	fd = mkstemp(tmp.buf);
+		strbuf_add(&w->tmp, path,
+			   slash ? (size_t)(slash - path + 1) : 0);
+	strbuf_addf(&w->tmp, ".%s.tmp-XXXXXX", slash ? slash + 1 : path);
+	w->fd = mkstemp(w->tmp.buf);
 	/* directories are made when missing, not tried every time */
-	if (fd < 0 && errno == ENOENT) {
+	if (w->fd < 0 && errno == ENOENT) {
 		if (!tmpdir && make_leading_dirs(path))
-			goto done;
+			goto fail;
 		if (tmpdir && mkdir(tmpdir, 0700) && errno != EEXIST) {
 			crm_error_set_errno(CRM_ERROR, "cannot create '%s'",
 					    tmpdir);
-			goto done;
+			goto fail;
 		}
 		/* mkstemp replaced the Xs of the name it tried */
-		memcpy(tmp.buf + tmp.len - 6, "XXXXXX", 6);
-		fd = mkstemp(tmp.buf);
+		memcpy(w->tmp.buf + w->tmp.len - 6, "XXXXXX", 6);
+		w->fd = mkstemp(w->tmp.buf);
 	}
-	if (fd < 0) {
-		crm_error_set_errno(CRM_ERROR, "cannot create a file next to '%s'",
-				    path);
+	if (w->fd >= 0)
+		return 0;
+	crm_error_set_errno(CRM_ERROR, "cannot create a file next to '%s'",
+			    path);
+fail:
+	/* nothing was created: nothing to unlink */
+	strbuf_reset(&w->tmp);
+	crm_file_cancel(w);
+	return CRM_ERROR;
+}
+
+int crm_file_begin(struct crm_file_writer *w, const char *path)
+{
+	return begin_file_via(w, NULL, path);
+}
+
+int crm_file_write(struct crm_file_writer *w, const void *data, size_t len)
+{
+	if (!write_all(w->fd, data, len))
+		return 0;
+	crm_error_set_errno(CRM_ERROR, "cannot write '%s'", w->tmp.buf);
+	return CRM_ERROR;
+}
+
+static int finish_file(struct crm_file_writer *w, int durable)
+{
+	int rc = CRM_ERROR;
+
+	if (durable && fsync(w->fd)) {
+		crm_error_set_errno(CRM_ERROR, "cannot sync '%s'", w->tmp.buf);
 		goto done;
 	}
-	if (write_all(fd, data, len)) {
-		crm_error_set_errno(CRM_ERROR, "cannot write '%s'", tmp.buf);
+	if (close(w->fd)) {
+		w->fd = -1;
+		crm_error_set_errno(CRM_ERROR, "cannot write '%s'", w->tmp.buf);
 		goto done;
 	}
-	if (durable && fsync(fd)) {
-		crm_error_set_errno(CRM_ERROR, "cannot sync '%s'", tmp.buf);
-		goto done;
-	}
-	if (close(fd)) {
-		fd = -1;
-		crm_error_set_errno(CRM_ERROR, "cannot write '%s'", tmp.buf);
-		goto done;
-	}
-	fd = -1;
-	if (replace_file(tmp.buf, path, tmpdir != NULL))
+	w->fd = -1;
+	if (replace_file(w->tmp.buf, w->path, w->staged))
 		goto done;
 	if (durable)
-		fsync_dir_of(path);
+		fsync_dir_of(w->path);
+	/* renamed: nothing left to unlink */
+	strbuf_reset(&w->tmp);
 	rc = 0;
 done:
-	if (fd >= 0)
-		close(fd);
-	if (rc && tmp.len)
-		unlink(tmp.buf);
-	strbuf_release(&tmp);
+	crm_file_cancel(w);
 	return rc;
+}
+
+int crm_file_commit(struct crm_file_writer *w)
+{
+	return finish_file(w, 1);
+}
+
+void crm_file_cancel(struct crm_file_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	if (w->tmp.len)
+		unlink(w->tmp.buf);
+	strbuf_release(&w->tmp);
+	free(w->path);
+	w->path = NULL;
+}
+
+static int write_file_via(const char *tmpdir, const char *path,
+			  const char *data, size_t len, int durable)
+{
+	struct crm_file_writer w;
+
+	if (begin_file_via(&w, tmpdir, path))
+		return CRM_ERROR;
+	if (crm_file_write(&w, data, len)) {
+		crm_file_cancel(&w);
+		return CRM_ERROR;
+	}
+	return finish_file(&w, durable);
 }
 
 static int remove_worktree_file(const char *path)

@@ -73,6 +73,22 @@ int crm_write_file_atomic(const char *path, const char *data, size_t len);
  */
 int crm_write_file_replace(const char *path, const char *data, size_t len);
 
+/*
+ * The same, written in pieces: crm_file_commit syncs and renames the
+ * temporary file over `path`, crm_file_cancel removes it; either ends
+ * the writer, as does a failing crm_file_begin.
+ */
+struct crm_file_writer {
+	int fd;
+	int staged;
+	struct strbuf tmp;
+	char *path;
+};
+int crm_file_begin(struct crm_file_writer *w, const char *path);
+int crm_file_write(struct crm_file_writer *w, const void *data, size_t len);
+int crm_file_commit(struct crm_file_writer *w);
+void crm_file_cancel(struct crm_file_writer *w);
+
 /* Every record file in the working tree, sorted by id. */
 struct crm_record_ref {
 	char *id;

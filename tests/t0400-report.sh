@@ -177,4 +177,84 @@ test_expect_success 'TSV escapes a hand-edited stage with a tab' '
 	test_grep "^stale	deal	tab-person/deal	[0-9]*	le\\\\tad	$" out
 '
 
+# 2,500 commits on top of a new store, made with git fast-import: 1,000
+# deals created a minute apart, each qualified two days later, the first
+# 500 won three days after that.  The history walk goes through it in
+# stretches of 1,024 commits; the second run starts from the cache.
+history_stream() {
+	python3 - "$1" "$2" <<-\EOP
+	import hashlib, sys
+	first, last = int(sys.argv[1]), int(sys.argv[2])
+	T0 = 1767225600  # 2026-01-01T00:00:00Z
+	def path(i):
+	    cid = "c%04d" % i
+	    h = hashlib.sha1(b"blob %d\0%s" % (len(cid), cid.encode())).hexdigest()
+	    return cid, "customers/%s/%s.yml" % (h[:2], cid)
+	def record(cid, stage):
+	    return ("id: %s\nname: C %s\nkind: person\ncreated: 2026-01-01T00:00:00+00:00\n"
+	            "deals:\n- id: d\n  title: D\n  stage: %s\n  value: \"1.00\"\n"
+	            "  currency: EUR\n  created: 2026-01-01\n" % (cid, cid, stage))
+	steps = [(i, "lead", T0 + i * 60) for i in range(1000)]
+	steps += [(i, "qualified", T0 + 2 * 86400 + i * 60) for i in range(1000)]
+	steps += [(i, "won", T0 + 5 * 86400 + i * 60) for i in range(500)]
+	out = sys.stdout.buffer
+	for n, (i, stage, t) in enumerate(steps[first:last]):
+	    cid, p = path(i)
+	    body = record(cid, stage).encode()
+	    msg = b"set %s\n" % cid.encode()
+	    out.write(b"commit refs/heads/main\ncommitter T <t@example.com> %d +0000\n" % t)
+	    out.write(b"data %d\n%s" % (len(msg), msg))
+	    if n == 0:
+	        out.write(b"from refs/heads/main^0\n")
+	    out.write(b"M 100644 inline %s\ndata %d\n%s\n" % (p.encode(), len(body), body))
+	EOP
+}
+
+test_expect_success 'funnel over 2,500 commits, from scratch and from its cache' '
+	at 2026-01-01 && crm init long >/dev/null &&
+	history_stream 0 2000 | git -C long fast-import --quiet &&
+	git -C long reset -q --hard &&
+	CRM_NOW=2026-02-01T00:00:00Z crm -C long report funnel --format tsv >part &&
+	test_grep "^funnel	qualified	" part &&
+	test -s long/.git/crm-cache/stages &&
+	history_stream 2000 2500 | git -C long fast-import --quiet &&
+	git -C long reset -q --hard &&
+	test $(git -C long rev-list --count HEAD) -gt 2500 &&
+	CRM_NOW=2026-02-01T00:00:00Z crm -C long report funnel --json >cached &&
+	rm long/.git/crm-cache/stages &&
+	CRM_NOW=2026-02-01T00:00:00Z crm -C long report funnel --json >fresh &&
+	test_cmp fresh cached &&
+	python3 -c "
+import json; d = {s[\"stage\"]: s for s in json.load(open(\"fresh\"))[\"funnel\"]}
+assert d[\"lead\"][\"reached\"] == 1000, d
+assert d[\"qualified\"][\"reached\"] == 1000, d
+assert d[\"proposal\"][\"reached\"] == 500, d
+assert d[\"won\"][\"reached\"] == 500, d
+assert d[\"lead\"][\"median_days\"] == \"2.0\", d
+assert d[\"qualified\"][\"median_days\"] == \"3.0\", d
+" &&
+	test $(wc -l <long/.git/crm-cache/stages) = 2501
+'
+
+test_expect_success 'funnel: a cache that cannot be written is only not written' '
+	rm long/.git/crm-cache/stages && mkdir long/.git/crm-cache/stages &&
+	CRM_NOW=2026-02-01T00:00:00Z crm -C long report funnel --json >out 2>err &&
+	test_cmp fresh out && test_line_count = 0 err &&
+	ls -a long/.git/crm-cache >list && test_grep ! tmp list &&
+	rmdir long/.git/crm-cache/stages
+'
+
+test_expect_success 'funnel: a commit missing mid-history is an error, and nothing is cached' '
+	rm -f long/.git/crm-cache/stages &&
+	mkdir away && mv long/.git/objects/pack/* away/ &&
+	for p in away/*.pack; do git -C long unpack-objects -q <"$p" || return 1; done &&
+	gone=$(git -C long rev-parse HEAD~1500) &&
+	rm long/.git/objects/$(echo $gone | cut -c1-2)/$(echo $gone | cut -c3-) &&
+	test_must_fail 1 crm -C long report funnel >out 2>err &&
+	test_grep "^crm: cannot read a parent commit" err &&
+	test_line_count = 1 err && test_line_count = 0 out &&
+	test ! -e long/.git/crm-cache/stages &&
+	ls long/.git/crm-cache >list && test_grep ! tmp list
+'
+
 test_done

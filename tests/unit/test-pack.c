@@ -6,6 +6,7 @@
 #include "../../lib/error.h"
 #include "../../lib/pack.h"
 #include "../../lib/strbuf.h"
+#include "../../lib/store-internal.h"
 #include "../../lib/util.h"
 
 /*
@@ -139,7 +140,117 @@ static void test_pack__a_missing_object_writes_no_pack(void **state)
 	teardown(&f);
 }
 
+/* The resident KiB of this process's mappings of pack files. */
+static long pack_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int in_pack = 0;
+	long kb = 0, v;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in_pack = strstr(line, "/objects/pack/pack-") != NULL;
+		else if (in_pack && sscanf(line, "Rss: %ld kB", &v) == 1)
+			kb += v;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* 64 blobs of 64 KiB that do not compress: a pack of 4 MiB. */
+#define NBIG 64
+#define BIG (64 * 1024)
+
+static void make_big_pack(struct fixture *f, unsigned char **texts)
+{
+	unsigned long x = 88172645463325252UL;
+	size_t i, k;
+
+	git_libgit2_init();
+	strcpy(f->dir, "/tmp/crm-pack-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(git_repository_init(&f->repo, f->dir, 1), 0);
+	for (i = 0; i < NBIG; i++) {
+		texts[i] = xmalloc(BIG);
+		for (k = 0; k < BIG; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			texts[i][k] = (unsigned char)x;
+		}
+		assert_int_equal(git_blob_create_from_buffer(&f->ids[i],
+				 f->repo, texts[i], BIG), 0);
+	}
+	assert_int_equal(crm_pack_write(f->repo, f->ids, NBIG), 0);
+	drop_loose_objects(f);
+}
+
+static void read_big_blobs(struct fixture *f, unsigned char **texts)
+{
+	size_t i, len;
+	git_object_t type;
+	git_odb *odb;
+
+	assert_int_equal(git_repository_odb(&odb, f->repo), 0);
+	for (i = 0; i < NBIG; i++) {
+		git_blob *blob;
+
+		assert_int_equal(git_odb_read_header(&len, &type, odb,
+						     &f->ids[i]), 0);
+		assert_int_equal(len, BIG);
+		assert_int_equal(git_blob_lookup(&blob, f->repo, &f->ids[i]), 0);
+		assert_int_equal(git_blob_rawsize(blob), BIG);
+		assert_memory_equal(git_blob_rawcontent(blob), texts[i], BIG);
+		git_blob_free(blob);
+	}
+	git_odb_free(odb);
+}
+
+static void test_pack__pages_let_go_are_read_again(void **state)
+{
+	struct fixture f;
+	struct crm_store s;
+	unsigned char *texts[NBIG];
+	long full;
+	size_t i;
+
+	(void)state;
+	make_big_pack(&f, texts);
+	/* objects read once each: no cache keeps them out of the pack */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	read_big_blobs(&f, texts);
+	full = pack_rss_kb();
+	assert_true(full >= 3 * 1024);
+	crm_release_pack_pages();
+	assert_int_equal(pack_rss_kb(), 0);
+	read_big_blobs(&f, texts);
+	assert_true(pack_rss_kb() >= 3 * 1024);
+
+	/* a release every read: at most the last object's pages stay */
+	crm_release_pack_pages();
+	memset(&s, 0, sizeof(s));
+	s.repo = f.repo;
+	assert_int_equal(crm_store_release_pages_on_read(&s, 1), 0);
+	read_big_blobs(&f, texts);
+	assert_true(pack_rss_kb() <= 512);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
+	for (i = 0; i < NBIG; i++)
+		free(texts[i]);
+	git_repository_free(f.repo);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f.dir);
+		assert_int_equal(system(cmd), 0);
+	}
+	git_libgit2_shutdown();
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_pack__pages_let_go_are_read_again),
 	cmocka_unit_test(test_pack__holds_every_object_as_it_was),
 	cmocka_unit_test(test_pack__a_missing_object_writes_no_pack),
 };
