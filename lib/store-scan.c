@@ -492,23 +492,52 @@ static int read_record(struct strbuf *buf, int fd, size_t expect,
 	}
 }
 
-/* Parse one record file into a fresh entry (summary or error). */
-static void parse_entry(struct shard *sh, struct entry *e, int dirfd,
-			const char *file, const char *path, const char *id)
+/* Never blocks: a FIFO named like a record must not hang a scan. */
+static int open_record(int dirfd, const char *file)
+{
+	return openat(dirfd, file,
+		      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+}
+
+/*
+ * A FIFO, socket or device named like a record (a directory or symbolic
+ * link is named by the error opening or reading it gives).
+ */
+static int is_special(const struct stat *st)
+{
+	return st->st_mode && !S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) &&
+	       !S_ISLNK(st->st_mode);
+}
+
+/*
+ * Parse one record file into a fresh entry (summary or error); `fd` is
+ * the file if already open (and is closed), else -1; `st` its stat data.
+ */
+static void parse_entry(struct shard *sh, struct entry *e, int dirfd, int fd,
+			const struct stat *st, const char *file,
+			const char *path, const char *id)
 {
 	struct strbuf buf = STRBUF_INIT, out = STRBUF_INIT;
 	struct crm_node *root = NULL;
-	int fd, rc = 0;
+	int rc = 0;
 
-	fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		crm_error_set(CRM_EPARSE, "%s: %s", path, errno == ELOOP ?
-			      "is a symbolic link; refusing to follow it" :
-			      strerror(errno));
+	if (is_special(st)) {
+		if (fd >= 0)
+			close(fd);
+		crm_error_set(CRM_EPARSE, "%s: not a regular file", path);
 		rc = CRM_EPARSE;
 	} else {
-		rc = read_record(&buf, fd, (size_t)e->size, path);
-		close(fd);
+		if (fd < 0)
+			fd = open_record(dirfd, file);
+		if (fd < 0) {
+			crm_error_set(CRM_EPARSE, "%s: %s", path,
+				      errno == ELOOP ? "is a symbolic link; "
+				      "refusing to follow it" : strerror(errno));
+			rc = CRM_EPARSE;
+		} else {
+			rc = read_record(&buf, fd, (size_t)e->size, path);
+			close(fd);
+		}
 	}
 	crm_blob_id(e->blob, buf.buf, buf.len);
 	if (!rc && !(rc = crm_yaml_parse(&root, buf.buf, buf.len, path)))
@@ -678,19 +707,30 @@ static size_t refresh_shard(struct shard *sh, char **names, size_t nnames,
 		struct entry *e = &sh->entries[sh->n++];
 		const struct entry *old;
 		struct stat st;
+		int fd;
 
 		strbuf_reset(&file);
 		strbuf_addstr(&file, names[i]);
 		strbuf_addstr(&file, ".yml");
 		e->name = names[i];
 		e->namelen = strlen(names[i]);
-		if (fstatat(dirfd, file.buf, &st, AT_SYMLINK_NOFOLLOW))
+		old = find_old(sh, e->name, e->namelen);
+		/*
+		 * A file the cache does not know (all of them, the first time)
+		 * is read anyway: open it first and stat the open file, one
+		 * path lookup instead of two.
+		 */
+		fd = old ? -1 : open_record(dirfd, file.buf);
+		if (fd >= 0 && fstat(fd, &st)) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd < 0 && fstatat(dirfd, file.buf, &st, AT_SYMLINK_NOFOLLOW))
 			memset(&st, 0, sizeof(st));
 		e->mtime = ts_ns(&st.st_mtim);
 		e->ctime = ts_ns(&st.st_ctim);
 		e->size = (uint64_t)st.st_size;
 		e->ino = (uint64_t)st.st_ino;
-		old = find_old(sh, e->name, e->namelen);
 		if (old && same_stat(old, e)) {
 			e->broken = old->broken;
 			e->data = old->data;
@@ -701,7 +741,8 @@ static size_t refresh_shard(struct shard *sh, char **names, size_t nnames,
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s/%s", CRM_CUSTOMERS_DIR, shard_name,
 			    file.buf);
-		parse_entry(sh, e, dirfd, file.buf, path.buf, names[i]);
+		parse_entry(sh, e, dirfd, fd, &st, file.buf, path.buf,
+			    names[i]);
 		parsed++;
 		sh->dirty = 1;
 	}

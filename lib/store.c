@@ -310,7 +310,8 @@ int crm_store_read_file(struct strbuf *out, struct crm_store *s,
 	int fd = -1, rc = 0;
 
 	crm_store_abspath(&full, s, path);
-	fd = open(full.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* never blocks: a FIFO named like a record is refused, not waited on */
+	fd = open(full.buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR) {
 			crm_error_set(CRM_ENOTFOUND, "'%s' does not exist",

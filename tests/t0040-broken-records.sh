@@ -114,4 +114,17 @@ test_expect_success 'a scan names what it cannot read: a directory, a huge file'
 	rmdir "$CRM_DIR/$dir/folder.yml" && rm "$CRM_DIR/$dir/huge.yml"
 '
 
+# A FIFO is opened without waiting for a writer: it once hung every scan.
+test_expect_success 'a FIFO named like a record is refused, not waited on' '
+	dir=$(dirname "$rel_other") &&
+	mkfifo "$CRM_DIR/$dir/pipe.yml" &&
+	timeout 20 crm list >out 2>err &&
+	test_grep "other" out &&
+	test_grep "^crm: warning: skipping $dir/pipe.yml: not a regular file$" err &&
+	test_must_fail 1 timeout 20 crm show pipe 2>err &&
+	test_grep "^crm: .$dir/pipe.yml. is not a regular file$" err &&
+	rm "$CRM_DIR/$dir/pipe.yml" &&
+	crm list >out 2>err && test_grep ! pipe err
+'
+
 test_done
