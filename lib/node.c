@@ -146,9 +146,14 @@ long crm_map_find(const struct crm_node *map, const char *key)
 {
 	size_t i, n = crm_map_len(map);
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(crm_map_key(map, i), key))
+	/* the first byte rules out most keys without a call (a first scan
+	 * looks up every known field of every log entry, deal and follow-up) */
+	for (i = 0; i < n; i++) {
+		const char *k = crm_map_key(map, i);
+
+		if (k[0] == key[0] && !strcmp(k, key))
 			return (long)i;
+	}
 	return -1;
 }
 
