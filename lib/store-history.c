@@ -951,8 +951,8 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 	 * The walk reads each object once: libgit2's object cache would
 	 * only fill up.  (Its mappings of the pack and index are not let go
 	 * as it goes: at 100k customers, a year of history, dropping them
-	 * every 4,096 commits still left 102 of 106 MiB resident and took
-	 * the first walk from 13 s to 27 s; see crm_release_pack_pages.)
+	 * every 4,096 commits still peaked at 100 MiB, not 104, and took
+	 * the first walk from 4 s to 27 s; see crm_release_pack_pages.)
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	rc = walk_line(&w, &tip, cached_hex);

@@ -963,7 +963,7 @@ int crm_store_sync(struct crm_store *s, const char *remote, int dry_run,
 		    ss.branch.buf + strlen("refs/heads/"));
 	/*
 	 * A push reads every tree of both tips once (libgit2's packbuilder):
-	 * 43 MiB of pack index pages at 100k customers, if kept.
+	 * 41 MiB of pack index pages at 100k customers, if kept.
 	 */
 	if ((rc = crm_store_release_pages_on_read(s, SYNC_RELEASE_EVERY)))
 		goto done;
