@@ -37,14 +37,30 @@ static void make_text(struct strbuf *sb, size_t i)
 	strbuf_setlen(sb, len);
 }
 
-static void setup(struct fixture *f)
+/* A new bare repository in a temporary directory. */
+static void init_repo(struct fixture *f)
 {
-	size_t i;
-
 	git_libgit2_init();
 	strcpy(f->dir, "/tmp/crm-pack-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	assert_int_equal(git_repository_init(&f->repo, f->dir, 1), 0);
+}
+
+static void remove_repo(struct fixture *f)
+{
+	char cmd[128];
+
+	git_repository_free(f->repo);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	git_libgit2_shutdown();
+}
+
+static void setup(struct fixture *f)
+{
+	size_t i;
+
+	init_repo(f);
 	for (i = 0; i < NBLOBS; i++) {
 		make_text(&f->texts[i], i);
 		assert_int_equal(git_blob_create_from_buffer(&f->ids[i],
@@ -54,15 +70,11 @@ static void setup(struct fixture *f)
 
 static void teardown(struct fixture *f)
 {
-	char cmd[128];
 	size_t i;
 
-	git_repository_free(f->repo);
 	for (i = 0; i < NBLOBS; i++)
 		strbuf_release(&f->texts[i]);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	git_libgit2_shutdown();
+	remove_repo(f);
 }
 
 /* How many files in objects/pack end in `suffix`. */
@@ -169,10 +181,7 @@ static void make_big_pack(struct fixture *f, unsigned char **texts)
 	unsigned long x = 88172645463325252UL;
 	size_t i, k;
 
-	git_libgit2_init();
-	strcpy(f->dir, "/tmp/crm-pack-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	assert_int_equal(git_repository_init(&f->repo, f->dir, 1), 0);
+	init_repo(f);
 	for (i = 0; i < NBIG; i++) {
 		texts[i] = xmalloc(BIG);
 		for (k = 0; k < BIG; k++) {
@@ -239,14 +248,7 @@ static void test_pack__pages_let_go_are_read_again(void **state)
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	for (i = 0; i < NBIG; i++)
 		free(texts[i]);
-	git_repository_free(f.repo);
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f.dir);
-		assert_int_equal(system(cmd), 0);
-	}
-	git_libgit2_shutdown();
+	remove_repo(&f);
 }
 
 static const struct CMUnitTest tests[] = {
