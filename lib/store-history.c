@@ -705,21 +705,19 @@ struct line_walk {
 };
 
 /*
- * Walk the first parents from `tip` back to `stop_hex` (not included), or
- * to the root; keep the marks.
+ * Walk the first parents from `tip` back to `stop` (not included; NULL for
+ * none), or to the root; keep the marks.
  */
 static int walk_line(struct line_walk *w, const git_oid *tip,
-		     const char *stop_hex)
+		     const git_oid *stop)
 {
 	git_oid id;
 
 	git_oid_cpy(&id, tip);
 	for (;;) {
-		char hex[GIT_OID_HEXSZ + 1];
 		git_commit *c = NULL;
 
-		git_oid_tostr(hex, sizeof(hex), &id);
-		if (!strcmp(hex, stop_hex)) {
+		if (stop && git_oid_equal(&id, stop)) {
 			w->found = 1;
 			git_oid_cpy(&w->stop, &id);
 			return 0;
@@ -908,19 +906,17 @@ static int put_line_events(struct stage_output *o, struct line_walk *w)
 	return rc;
 }
 
-/* The head a cache file was written for, from its first line. */
-static void read_cached_head(FILE *f, char hex[GIT_OID_HEXSZ + 1])
+/* The head a cache file was written for, from its first line; 0 if none. */
+static int read_cached_head(FILE *f, git_oid *out)
 {
 	char line[128];
 	size_t m = strlen(STAGES_MAGIC);
 
-	*hex = '\0';
-	if (f && fgets(line, sizeof(line), f) && starts_with(line, STAGES_MAGIC) &&
-	    strlen(line) == m + GIT_OID_HEXSZ + 1 &&
-	    line[m + GIT_OID_HEXSZ] == '\n') {
-		memcpy(hex, line + m, GIT_OID_HEXSZ);
-		hex[GIT_OID_HEXSZ] = '\0';
-	}
+	return f && fgets(line, sizeof(line), f) &&
+	       starts_with(line, STAGES_MAGIC) &&
+	       strlen(line) == m + GIT_OID_HEXSZ + 1 &&
+	       line[m + GIT_OID_HEXSZ] == '\n' &&
+	       !git_oid_fromstrn(out, line + m, GIT_OID_HEXSZ);
 }
 
 int crm_store_stage_events(struct crm_store *s, time_t until,
@@ -929,10 +925,10 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 	struct strbuf path = STRBUF_INIT, branch = STRBUF_INIT;
 	struct stage_output o;
 	struct line_walk w;
-	char head_hex[GIT_OID_HEXSZ + 1], cached_hex[GIT_OID_HEXSZ + 1];
-	git_oid tip;
+	char head_hex[GIT_OID_HEXSZ + 1];
+	git_oid tip, cached;
 	FILE *f = NULL;
-	int unborn, rc;
+	int unborn, has_cache, rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&w, 0, sizeof(w));
@@ -946,7 +942,7 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 	git_oid_tostr(head_hex, sizeof(head_hex), &tip);
 	strbuf_addf(&path, "%s%s", s->gitdir, STAGES_CACHE);
 	f = fopen(path.buf, "r");
-	read_cached_head(f, cached_hex);
+	has_cache = read_cached_head(f, &cached);
 	/*
 	 * The walk reads each object once: libgit2's object cache would
 	 * only fill up.  (Its mappings of the pack and index are not let go
@@ -955,7 +951,7 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 	 * the first walk from 4 s to 27 s; see crm_release_pack_pages.)
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-	rc = walk_line(&w, &tip, cached_hex);
+	rc = walk_line(&w, &tip, has_cache ? &cached : NULL);
 	if (rc)
 		goto done;
 	if (w.n) {
