@@ -26,8 +26,24 @@ else
 BUILD ?= build
 endif
 
+# ALLOCATOR=mimalloc (the default): mimalloc serves every malloc of the
+# process, libyaml's and libgit2's too.  A first scan of 100,000 records
+# is mostly small mallocs and frees; it takes 18% less time than with
+# glibc's malloc (bench/README.md).  Linked first and kept even where
+# the linker drops unused libraries, as nothing calls it by name.
+# ALLOCATOR=libc keeps glibc's; sanitized builds keep the sanitizer's.
+ALLOCATOR ?= mimalloc
+ifdef SANITIZE
+ALLOCATOR = libc
+endif
+ifeq ($(ALLOCATOR),mimalloc)
+ALLOCATOR_LIBS = -Wl,--push-state,--no-as-needed -lmimalloc -Wl,--pop-state
+CRM_CFLAGS += -DCRM_MIMALLOC
+endif
+
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libgit2 yaml-0.1 2>/dev/null)
-DEPS_LIBS = $(shell $(PKG_CONFIG) --libs libgit2 yaml-0.1 2>/dev/null || echo -lgit2 -lyaml) \
+DEPS_LIBS = $(ALLOCATOR_LIBS) \
+	$(shell $(PKG_CONFIG) --libs libgit2 yaml-0.1 2>/dev/null || echo -lgit2 -lyaml) \
 	-lcsv -lunistring -lcrypto -lz -pthread
 
 LIB_SRC = $(wildcard lib/*.c)
@@ -122,7 +138,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_OUT))))
 
 clean:
-	rm -rf build build-san crm crm.tmp $(MAN_OUT) tests/trash.*
+	rm -rf build build-san build-libc crm crm.tmp $(MAN_OUT) tests/trash.*
 	$(MAKE) -C fuzz clean
 
 .PHONY: all crm deps man completions check check-valgrind demo bench install fuzz fuzz-ci \

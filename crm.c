@@ -134,13 +134,16 @@ static int want_color(void)
  * its next allocation than handed back to the kernel and faulted in
  * again, which glibc does by default past 128 KB (and a page fault is
  * dear on a virtual machine).  A scan of 100,000 records frees and takes
- * back its per-shard buffers 256 times.
+ * back its per-shard buffers 256 times.  (With mimalloc, the default
+ * build, glibc's malloc serves nothing and these settings do nothing.)
  */
 static void keep_freed_memory(void)
 {
+#ifndef CRM_MIMALLOC
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_TOP_PAD, 4 << 20);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
 }
 
 int main(int argc, char **argv)

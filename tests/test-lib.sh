@@ -50,6 +50,7 @@ if [ -n "$CRM_VALGRIND" ]; then
 	cat >"$TRASH/.bin/crm" <<EOT
 #!/bin/sh
 exec valgrind -q --error-exitcode=126 --leak-check=full \
+	--soname-synonyms=somalloc=libmimalloc.so.2 \
 	--errors-for-leak-kinds=definite \
 	--suppressions="$SRC_DIR/tests/valgrind.supp" "$CRM_BIN" "\$@"
 EOT

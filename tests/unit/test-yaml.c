@@ -4,6 +4,11 @@
 #include "../../lib/record.h"
 #include "../../lib/yaml.h"
 
+#include <yaml.h>
+#ifdef CRM_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 static const char spec_record[] =
 	"id: jane-doe\n"
 	"name: Jane Doe\n"
@@ -209,6 +214,44 @@ static void test_record__new_fields_take_their_canonical_place(void **state)
 	strbuf_release(&out);
 }
 
+/*
+ * The build links mimalloc to serve every malloc of the process (see
+ * ALLOCATOR in the Makefile): a scalar libyaml allocated must come from
+ * its heap, or the override was lost (say, by a change of link order).
+ */
+static void test_yaml__libyaml_allocates_from_the_build_allocator(void **state)
+{
+#ifdef CRM_MIMALLOC
+	static const unsigned char doc[] = "name: Jane Doe\n";
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	void *ours = malloc(24);
+	yaml_event_type_t type;
+	int scalars = 0;
+
+	(void)state;
+	assert_non_null(ours);
+	assert_true(mi_is_in_heap_region(ours));
+	free(ours);
+	assert_true(yaml_parser_initialize(&parser));
+	yaml_parser_set_input_string(&parser, doc, sizeof(doc) - 1);
+	do {
+		assert_true(yaml_parser_parse(&parser, &ev));
+		if (ev.type == YAML_SCALAR_EVENT) {
+			assert_true(mi_is_in_heap_region(ev.data.scalar.value));
+			scalars++;
+		}
+		type = ev.type;
+		yaml_event_delete(&ev);
+	} while (type != YAML_STREAM_END_EVENT);
+	yaml_parser_delete(&parser);
+	assert_int_equal(scalars, 2);
+#else
+	(void)state;
+	skip();
+#endif
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_yaml__canonical_record_round_trips_byte_identical),
 	cmocka_unit_test(test_yaml__emit_is_idempotent_for_hand_written_style),
@@ -218,6 +261,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_yaml__size_limit),
 	cmocka_unit_test(test_record__schema_errors_name_line_and_column),
 	cmocka_unit_test(test_record__new_fields_take_their_canonical_place),
+	cmocka_unit_test(test_yaml__libyaml_allocates_from_the_build_allocator),
 };
 
 UNIT_MAIN(tests)
