@@ -24,6 +24,8 @@ void crm_store_library_init(void);
 void crm_release_pack_pages(void);
 /* From now on, crm_release_pack_pages every `every` objects read. */
 int crm_store_release_pages_on_read(struct crm_store *s, unsigned long every);
+/* The same for any repository (one crm opened itself, say). */
+int crm_repo_release_pages_on_read(git_repository *repo, unsigned long every);
 
 /* Report the last libgit2 error as "what: message"; returns CRM_ERROR. */
 int crm_git_error(const char *what);

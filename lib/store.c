@@ -692,6 +692,11 @@ static void releasing_free(git_odb_backend *backend)
 
 int crm_store_release_pages_on_read(struct crm_store *s, unsigned long every)
 {
+	return crm_repo_release_pages_on_read(s->repo, every);
+}
+
+int crm_repo_release_pages_on_read(git_repository *repo, unsigned long every)
+{
 	struct releasing_backend *b = xcalloc(1, sizeof(*b));
 	git_odb *odb = NULL;
 	int rc = 0;
@@ -705,7 +710,7 @@ int crm_store_release_pages_on_read(struct crm_store *s, unsigned long every)
 	b->parent.read_header = releasing_read_header;
 	b->parent.free = releasing_free;
 	/* above the packs and loose objects (priorities 1 and 2) */
-	if (git_repository_odb(&odb, s->repo) ||
+	if (git_repository_odb(&odb, repo) ||
 	    git_odb_add_backend(odb, &b->parent, 3000)) {
 		free(b);
 		rc = crm_git_error("cannot prepare the object database");
