@@ -187,6 +187,57 @@ test_expect_success 'sync refuses to overwrite an uncommitted hand edit' '
 	git -C bob checkout -- . && $B sync >/dev/null
 '
 
+test_expect_success 'a remote on this machine: every branch fetched, objects sound on both sides' '
+	git -C remote.git branch side main &&
+	$A log jane "before the side branch travels" &&
+	$A sync >/dev/null &&
+	test_cmp_str "$(git -C remote.git rev-parse side)" "$(git -C alice rev-parse origin/side)" &&
+	git -C remote.git fsck --strict --no-dangling >/dev/null &&
+	test_store_sound "$TRASH/alice" &&
+	git -C remote.git branch -D side >/dev/null
+'
+
+test_expect_success 'a merge made by sync travels whole, with every record of both sides' '
+	$B sync >/dev/null &&
+	$A add "Merge Left" >/dev/null && $B add "Merge Right" >/dev/null &&
+	$A sync >/dev/null && $B sync >out &&
+	test_grep "1 customer in, 1 out" out &&
+	test "$(git -C bob log -1 --format=%p | wc -w)" = 2 &&
+	$A sync >/dev/null &&
+	$A show "Merge Right" >/dev/null && $B show "Merge Left" >/dev/null &&
+	test_cmp_str "$(git -C bob rev-parse HEAD)" "$(git -C remote.git rev-parse main)" &&
+	test_cmp_str "$(git -C bob rev-parse HEAD)" "$(git -C alice rev-parse HEAD)" &&
+	git -C remote.git fsck --strict --no-dangling >/dev/null &&
+	test_store_sound "$TRASH/alice" && test_store_sound "$TRASH/bob"
+'
+
+test_expect_success 'a remote branch locked by another push: one-line error, remote unchanged' '
+	$A log jane "waits for the lock" &&
+	before=$(git -C remote.git rev-parse main) &&
+	: >remote.git/refs/heads/main.lock &&
+	test_must_fail 1 $A sync 2>err &&
+	rm -f remote.git/refs/heads/main.lock &&
+	test_grep "cannot push to .origin." err && test_line_count = 1 err &&
+	test_cmp_str "$before" "$(git -C remote.git rev-parse main)" &&
+	$A sync >/dev/null &&
+	test_cmp_str "$(git -C alice rev-parse HEAD)" "$(git -C remote.git rev-parse main)"
+'
+
+test_expect_success 'a remote on this machine that is not bare is not pushed to' '
+	git clone -q -b main remote.git nonbare 2>/dev/null &&
+	crm clone "$TRASH/remote.git" dave >/dev/null &&
+	git -C dave remote set-url origin "$TRASH/nonbare" &&
+	crm -C dave log jane "for a non-bare remote" &&
+	before=$(git -C nonbare rev-parse main) &&
+	test_must_fail 1 crm -C dave sync 2>err &&
+	test_grep "cannot push to .origin.: .*nonbare. is not a bare repository" err &&
+	test_line_count = 1 err &&
+	test_cmp_str "$before" "$(git -C nonbare rev-parse main)" &&
+	mkdir notarepo && git -C dave remote set-url origin "$TRASH/notarepo" &&
+	test_must_fail 1 crm -C dave sync 2>err &&
+	test_grep "cannot fetch from .origin." err && test_line_count = 1 err
+'
+
 test_expect_success 'errors: no remote, unreachable remote, not a crm store' '
 	crm init lonely >/dev/null &&
 	test_must_fail 1 crm -C lonely sync 2>err && test_grep "no remote .origin." err &&
