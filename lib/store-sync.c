@@ -914,6 +914,7 @@ struct fetched_tip {
 	git_oid id;
 	char *dst;
 	int force;
+	int not_commit;	/* an annotated tag, say: packed on its own */
 };
 
 struct path_fetch {
@@ -923,6 +924,26 @@ struct path_fetch {
 	struct fetched_tip *tips;
 	size_t ntips, alloc;
 };
+
+/* A commit joins the walk; anything else is packed whole, on its own. */
+static int walk_or_mark(struct path_fetch *pf, struct fetched_tip *tip)
+{
+	size_t len;
+	git_object_t type;
+	git_odb *odb = NULL;
+	int err;
+
+	if ((err = git_repository_odb(&odb, pf->theirs)) ||
+	    (err = git_odb_read_header(&len, &type, odb, &tip->id)))
+		goto done;
+	if (type == GIT_OBJECT_COMMIT)
+		err = git_revwalk_push(pf->walk, &tip->id);
+	else
+		tip->not_commit = 1;
+done:
+	git_odb_free(odb);
+	return err;
+}
 
 static int want_branch(struct path_fetch *pf, const char *name,
 		       const git_oid *id)
@@ -945,7 +966,7 @@ static int want_branch(struct path_fetch *pf, const char *name,
 		tip->dst = xstrdup(dst.ptr);
 		tip->force = git_refspec_force(rs);
 		git_buf_dispose(&dst);
-		return git_revwalk_push(pf->walk, id);
+		return walk_or_mark(pf, tip);
 	}
 	return 0;
 }
@@ -970,20 +991,19 @@ static int list_their_branches(struct path_fetch *pf)
 	return err == GIT_ITEROVER ? 0 : -1;
 }
 
-/* What any of our refs reaches, we have: libgit2's local transport too. */
-static int hide_ours(git_reference *ref, void *data)
+/*
+ * What any ref of the receiving side reaches, it has: hide it from a
+ * walk of the sending side (git and libgit2 do the same).
+ */
+static int hide_ref_target(git_reference *ref, void *data)
 {
 	git_revwalk *walk = data;
-	int err = 0;
 
 	if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
-	    (err = git_revwalk_hide(walk, git_reference_target(ref)))) {
-		/* not in their repository, or not a commit */
-		git_error_clear();
-		err = 0;
-	}
+	    git_revwalk_hide(walk, git_reference_target(ref)))
+		git_error_clear();	/* not on the sending side, or not a commit */
 	git_reference_free(ref);
-	return err;
+	return 0;
 }
 
 static int copy_objects(struct path_fetch *pf)
@@ -991,11 +1011,18 @@ static int copy_objects(struct path_fetch *pf)
 	git_packbuilder *pb = NULL;
 	int err;
 
-	if (!(err = git_reference_foreach(pf->ss->s->repo, hide_ours,
+	size_t i;
+
+	if (!(err = git_reference_foreach(pf->ss->s->repo, hide_ref_target,
 					  pf->walk)) &&
 	    !(err = git_packbuilder_new(&pb, pf->theirs))) {
 		git_packbuilder_set_threads(pb, 1);
-		if (!(err = pack_walk(pb, pf->theirs, pf->walk)))
+		err = pack_walk(pb, pf->theirs, pf->walk);
+		for (i = 0; i < pf->ntips && !err; i++)
+			if (pf->tips[i].not_commit)
+				err = git_packbuilder_insert_recur(pb,
+						&pf->tips[i].id, NULL);
+		if (!err)
 			err = write_pack_into(pb, pf->ss->s->repo);
 	}
 	git_packbuilder_free(pb);
@@ -1012,8 +1039,12 @@ static int update_tracking_refs(struct path_fetch *pf)
 		struct fetched_tip *tip = &pf->tips[i];
 		git_reference *ref = NULL;
 		git_oid old;
-		int have = !git_reference_name_to_id(&old, ours, tip->dst);
+		int err = git_reference_name_to_id(&old, ours, tip->dst);
+		int have = !err;
 
+		if (err && err != GIT_ENOTFOUND)
+			return remote_error(&pf->ss->st, "cannot fetch from",
+					    pf->ss->remote_name);
 		git_error_clear();
 		if (have && git_oid_equal(&old, &tip->id))
 			continue;
@@ -1026,7 +1057,8 @@ static int update_tracking_refs(struct path_fetch *pf)
 		}
 		if (git_reference_create(&ref, ours, tip->dst, &tip->id, 1,
 					 "crm: sync (fetch)"))
-			return -1;
+			return remote_error(&pf->ss->st, "cannot fetch from",
+					    pf->ss->remote_name);
 		git_reference_free(ref);
 	}
 	return 0;
@@ -1059,8 +1091,6 @@ static int fetch_from_path(struct session *ss, const char *path)
 		rc = remote_error(&ss->st, "cannot fetch from", ss->remote_name);
 	else
 		rc = update_tracking_refs(&pf);
-	if (rc < 0)
-		rc = remote_error(&ss->st, "cannot fetch from", ss->remote_name);
 	for (i = 0; i < pf.ntips; i++)
 		free(pf.tips[i].dst);
 	free(pf.tips);
@@ -1107,7 +1137,9 @@ static int move_their_branch(struct session *ss, git_repository *theirs,
 		err = git_reference_create(&ref, theirs, ss->branch.buf, tip,
 					   0, "crm: sync (push)");
 	git_reference_free(ref);
-	if (err == GIT_EMODIFIED || err == GIT_EEXISTS) {
+	/* moved, made or deleted meanwhile: fetch and merge again */
+	if (err == GIT_EMODIFIED || err == GIT_EEXISTS ||
+	    err == GIT_ENOTFOUND) {
 		git_error_clear();
 		return 1;
 	}
@@ -1118,7 +1150,7 @@ static int move_their_branch(struct session *ss, git_repository *theirs,
 /*
  * Push to a bare repository on this machine, for the reason given at
  * fetch_from_path: libgit2's push reads every tree of both tips.  Our
- * commits the remote's branch does not reach are packed with pack_walk
+ * commits that no ref of the remote reaches are packed with pack_walk
  * into the remote's object database, then its branch is moved only if
  * it has not moved meanwhile.  1 if it had, or if ours does not descend
  * from it (fetch and merge again).
@@ -1130,7 +1162,7 @@ static int push_to_path(struct session *ss, const char *path)
 	git_packbuilder *pb = NULL;
 	git_reference *tracking = NULL;
 	git_oid tip, old;
-	int have_old, rc = 0;
+	int have_old, err, rc = 0;
 
 	strbuf_reset(&ss->st.message);
 	if (git_reference_name_to_id(&tip, ours, ss->branch.buf) ||
@@ -1144,8 +1176,13 @@ static int push_to_path(struct session *ss, const char *path)
 		rc = CRM_ERROR;
 		goto done;
 	}
-	have_old = !git_reference_name_to_id(&old, theirs, ss->branch.buf);
+	err = git_reference_name_to_id(&old, theirs, ss->branch.buf);
+	if (err && err != GIT_ENOTFOUND) {
+		rc = remote_error(&ss->st, "cannot push to", ss->remote_name);
+		goto done;
+	}
 	git_error_clear();
+	have_old = !err;
 	if (have_old && !git_oid_equal(&old, &tip) &&
 	    git_graph_descendant_of(ours, &tip, &old) != 1) {
 		git_error_clear();
@@ -1155,7 +1192,7 @@ static int push_to_path(struct session *ss, const char *path)
 	if (!have_old || !git_oid_equal(&old, &tip)) {
 		if (git_revwalk_new(&walk, ours) ||
 		    git_revwalk_push(walk, &tip) ||
-		    (have_old && git_revwalk_hide(walk, &old)) ||
+		    git_reference_foreach(theirs, hide_ref_target, walk) ||
 		    git_packbuilder_new(&pb, ours)) {
 			rc = remote_error(&ss->st, "cannot push to",
 					  ss->remote_name);

@@ -197,6 +197,43 @@ test_expect_success 'a remote on this machine: every branch fetched, objects sou
 	git -C remote.git branch -D side >/dev/null
 '
 
+test_expect_success 'a remote branch that names an annotated tag arrives with the tag' '
+	tag=$(git -C remote.git tag -a -m "a release" v1 main && git -C remote.git rev-parse v1) &&
+	echo "$tag" >remote.git/refs/heads/tagged &&
+	$A sync >/dev/null &&
+	test_cmp_str "$tag" "$(git -C alice rev-parse origin/tagged)" &&
+	test_cmp_str tag "$(git -C alice cat-file -t origin/tagged)" &&
+	test_store_sound "$TRASH/alice" &&
+	rm remote.git/refs/heads/tagged && git -C remote.git tag -d v1 >/dev/null
+'
+
+test_expect_success 'a push sends nothing the remote has under another branch' '
+	$A sync >/dev/null &&
+	git -C remote.git branch keep main &&
+	git -C remote.git update-ref -d refs/heads/main &&
+	git -C alice update-ref -d refs/remotes/origin/main &&
+	ls remote.git/objects/pack >packs.before &&
+	$A sync >out &&
+	ls remote.git/objects/pack >packs.after &&
+	test_cmp packs.before packs.after &&
+	test_cmp_str "$(git -C alice rev-parse HEAD)" "$(git -C remote.git rev-parse main)" &&
+	git -C remote.git branch -D keep >/dev/null
+'
+
+test_expect_success 'a fetch refspec without + refuses a rewound branch, and names it' '
+	git -C remote.git branch side main &&
+	$A sync >/dev/null &&
+	git -C remote.git update-ref refs/heads/side "$(git -C remote.git rev-parse main~1)" &&
+	git -C alice config remote.origin.fetch "refs/heads/*:refs/remotes/origin/*" &&
+	test_must_fail 1 $A sync 2>err &&
+	git -C alice config remote.origin.fetch "+refs/heads/*:refs/remotes/origin/*" &&
+	test_grep "refs/remotes/origin/side would not fast-forward" err &&
+	test_line_count = 1 err &&
+	$A sync >/dev/null &&
+	test_cmp_str "$(git -C remote.git rev-parse side)" "$(git -C alice rev-parse origin/side)" &&
+	git -C remote.git branch -D side >/dev/null
+'
+
 test_expect_success 'a merge made by sync travels whole, with every record of both sides' '
 	$B sync >/dev/null &&
 	$A add "Merge Left" >/dev/null && $B add "Merge Right" >/dev/null &&
