@@ -1009,9 +1009,8 @@ static int hide_ref_target(git_reference *ref, void *data)
 static int copy_objects(struct path_fetch *pf)
 {
 	git_packbuilder *pb = NULL;
-	int err;
-
 	size_t i;
+	int err;
 
 	if (!(err = git_reference_foreach(pf->ss->s->repo, hide_ref_target,
 					  pf->walk)) &&
@@ -1226,10 +1225,9 @@ static int push(struct session *ss)
 	struct strbuf spec = STRBUF_INIT;
 	char *specs[1];
 	git_strarray refspecs = { specs, 1 };
-	int rc = 0, err;
-
 	const char *url = git_remote_pushurl(ss->remote);
 	char *path = remote_local_path(url ? url : git_remote_url(ss->remote));
+	int rc = 0, err;
 
 	if (path) {
 		rc = push_to_path(ss, path);
