@@ -12,6 +12,7 @@ struct crm_store {
 	char *root;		/* the working tree, no trailing slash */
 	char *gitdir;		/* ends with a slash */
 	int lock_fd;
+	int wrote_objects;	/* a commit or a fetch: see maybe_start_gc */
 };
 
 /* libgit2 set up once, with fsync of the git directory on. */

@@ -1023,6 +1023,7 @@ static int copy_objects(struct path_fetch *pf)
 						&pf->tips[i].id, NULL);
 		if (!err)
 			err = write_pack_into(pb, pf->ss->s->repo);
+		pf->ss->s->wrote_objects = 1;
 	}
 	git_packbuilder_free(pb);
 	return err;

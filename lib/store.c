@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ca-bundle.h"
@@ -166,12 +167,107 @@ done:
 	return rc;
 }
 
+/* Entries of a directory whose names are `len` characters ending in `suffix`. */
+static long count_names(const char *dir, size_t len, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t slen = strlen(suffix);
+	long n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		size_t elen = strlen(e->d_name);
+
+		if ((!len || elen == len) && elen >= slen &&
+		    !strcmp(e->d_name + elen - slen, suffix))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static int32_t config_int(git_repository *repo, const char *key, int32_t def)
+{
+	git_config *cfg = NULL;
+	int32_t v = def;
+
+	if (!git_repository_config_snapshot(&cfg, repo) &&
+	    git_config_get_int32(&v, cfg, key))
+		v = def;
+	git_error_clear();
+	git_config_free(cfg);
+	return v;
+}
+
+/*
+ * Does the store want `git gc --auto`?  git's own estimate: more loose
+ * objects in objects/17 than gc.auto / 256 (6,700 by default), or more
+ * packs than gc.autoPackLimit (50).  Two directory reads.
+ */
+static int wants_gc(struct crm_store *s)
+{
+	struct strbuf dir = STRBUF_INIT;
+	int32_t loose = config_int(s->repo, "gc.auto", 6700);
+	int32_t packs = config_int(s->repo, "gc.autopacklimit", 50);
+	int want = 0;
+
+	if (loose > 0) {
+		strbuf_addf(&dir, "%sobjects/17", s->gitdir);
+		want = count_names(dir.buf, 38, "") > (loose + 255) / 256;
+	}
+	if (!want && packs > 0) {
+		strbuf_reset(&dir);
+		strbuf_addf(&dir, "%sobjects/pack", s->gitdir);
+		want = count_names(dir.buf, 0, ".idx") > packs;
+	}
+	strbuf_release(&dir);
+	return want;
+}
+
+/*
+ * libgit2 has no gc, and every crm commit adds loose objects (a year of
+ * one-record commits would leave millions of files), every fetch a pack.
+ * Like git after a commit, run `git gc --auto` when the store wants it:
+ * git decides again (its config, its gc.pid lock) and goes on in the
+ * background (gc.autoDetach), keeping recent unreachable objects, so a
+ * crm writing meanwhile loses nothing.  Without git on PATH, nothing
+ * happens; a failure is git's to report in gc.log, never crm's.
+ */
+static void maybe_start_gc(struct crm_store *s)
+{
+	pid_t pid;
+	int status;
+
+	if (!s->wrote_objects || !wants_gc(s))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execlp("git", "git", "-C", s->gitdir, "gc", "--auto", "--quiet",
+		       (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+}
+
 void crm_store_free(struct crm_store *s)
 {
 	if (!s)
 		return;
+	/* after the lock goes: gc must not hold it (it may run for minutes) */
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
+	maybe_start_gc(s);
 	git_repository_free(s->repo);
 	free(s->root);
 	free(s->gitdir);
@@ -1783,6 +1879,7 @@ static int update_ref(struct crm_store *s, git_reference **ref,
 		      const char *branch, const git_oid *id,
 		      const git_oid *expected, const char *message)
 {
+	s->wrote_objects = 1;
 	if (!expected)
 		return git_reference_create(ref, s->repo, branch, id, 0,
 					    message);

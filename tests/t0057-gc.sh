@@ -1,0 +1,78 @@
+#!/bin/sh
+test_description='loose objects stay bounded: crm starts git gc --auto as git does after a commit'
+. ./test-lib.sh
+
+# Is the commit at HEAD a loose object (not yet packed)?
+head_is_loose() {
+	h=$(git -C "$CRM_DIR" rev-parse HEAD) &&
+	test -e "$CRM_DIR/.git/objects/$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-)"
+}
+
+loose_in_17() {
+	ls "$CRM_DIR/.git/objects/17" 2>/dev/null | wc -l
+}
+
+# Loose blobs until objects/17 holds at least $1 of them (git's sample).
+fill_17() {
+	i=0
+	while [ "$(loose_in_17)" -lt "$1" ]; do
+		i=$((i + 1))
+		printf 'filler %d\n' "$i" >"$TRASH/filler"
+		git -C "$CRM_DIR" hash-object -w "$TRASH/filler" >/dev/null || return 1
+	done
+}
+
+# git gc detaches; wait (up to 60 s) until no gc holds the repository.
+wait_for_gc() {
+	n=0
+	while [ -e "$CRM_DIR/.git/gc.pid" ] && [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 0.2
+	[ ! -e "$CRM_DIR/.git/gc.pid" ]
+}
+
+test_expect_success 'setup' '
+	crm init >/dev/null &&
+	crm add "Ann Lee" >/dev/null &&
+	git -C "$CRM_DIR" config gc.auto 256 &&
+	git -C "$CRM_DIR" config gc.autoDetach false
+'
+
+test_expect_success 'below the threshold a change leaves loose objects alone' '
+	fill_17 1 &&
+	crm log ann "first call" >/dev/null &&
+	head_is_loose &&
+	test -z "$(ls "$CRM_DIR/.git/objects/pack")"
+'
+
+test_expect_success 'past it, the next change packs them, and the store stays sound' '
+	fill_17 2 &&
+	crm log ann "second call" >/dev/null &&
+	wait_for_gc &&
+	! head_is_loose &&
+	ls "$CRM_DIR/.git/objects/pack" | grep -q "\.pack$" &&
+	test_store_sound &&
+	crm show ann >out && test_grep "second call" out
+'
+
+test_expect_success 'gc.auto=0 turns it off; reads never start it' '
+	git -C "$CRM_DIR" config gc.auto 0 &&
+	crm log ann "third call" >/dev/null &&
+	head_is_loose &&
+	git -C "$CRM_DIR" config gc.auto 256 &&
+	crm list >/dev/null && crm show ann >/dev/null &&
+	head_is_loose
+'
+
+test_expect_success 'without git on PATH a change still works' '
+	mkdir nogit && ln -s "$TRASH/.bin/crm" nogit/crm &&
+	PATH="$TRASH/nogit" crm log ann "fourth call" >/dev/null &&
+	head_is_loose &&
+	crm show ann >out && test_grep "fourth call" out &&
+	crm log ann "fifth call" >/dev/null && wait_for_gc &&
+	! head_is_loose
+'
+
+test_done
