@@ -20,8 +20,9 @@ const struct cmd_spec spec_git = { "git", usage, options, NULL, 0 };
 
 /*
  * A passthrough for the user: every argument goes to git unchanged,
- * with the store as git's working directory.  crm itself never runs
- * git; this is the user's own git.
+ * with the store as git's working directory.  crm itself runs git only
+ * for what libgit2 lacks (gc, credential helpers); this is the user's
+ * own git.
  */
 int cmd_git(int argc, char **argv, struct crm_ctx *ctx)
 {

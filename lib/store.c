@@ -244,15 +244,24 @@ static void maybe_start_gc(struct crm_store *s)
 		return;
 	pid = fork();
 	if (pid == 0) {
+		/* this store, whatever a hook that ran crm set for git */
+		static const char *const repo_env[] = {
+			"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR",
+			"GIT_OBJECT_DIRECTORY", "GIT_INDEX_FILE",
+			"GIT_ALTERNATE_OBJECT_DIRECTORIES",
+		};
 		int null = open("/dev/null", O_RDWR);
+		size_t i;
 
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
 			dup2(null, 2);
 		}
-		execlp("git", "git", "-C", s->gitdir, "gc", "--auto", "--quiet",
-		       (char *)NULL);
+		for (i = 0; i < ARRAY_SIZE(repo_env); i++)
+			unsetenv(repo_env[i]);
+		execlp("git", "git", "--git-dir", s->gitdir, "gc", "--auto",
+		       "--quiet", (char *)NULL);
 		_exit(127);
 	}
 	if (pid > 0)

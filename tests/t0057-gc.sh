@@ -66,6 +66,16 @@ test_expect_success 'gc.auto=0 turns it off; reads never start it' '
 	head_is_loose
 '
 
+test_expect_success 'git variables a hook may have set do not send it to another repository' '
+	git init -q --bare other.git &&
+	fill_17 2 &&
+	GIT_DIR="$TRASH/other.git" GIT_OBJECT_DIRECTORY="$TRASH/other.git/objects" \
+		crm log ann "from a hook" >/dev/null &&
+	wait_for_gc &&
+	! head_is_loose &&
+	test -z "$(ls other.git/objects/pack)"
+'
+
 test_expect_success 'without git on PATH a change still works' '
 	mkdir nogit && ln -s "$TRASH/.bin/crm" nogit/crm &&
 	PATH="$TRASH/nogit" crm log ann "fourth call" >/dev/null &&
