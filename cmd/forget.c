@@ -87,7 +87,7 @@ int cmd_forget(int argc, char **argv, struct crm_ctx *ctx)
 	struct crm_record *r = NULL;
 	struct others o;
 	size_t i, n = 0, scrubbed = 0;
-	int rc;
+	int held_gc = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	rc = cmd_parse(&spec_forget, argc, argv, &args, ctx);
@@ -102,6 +102,14 @@ int cmd_forget(int argc, char **argv, struct crm_ctx *ctx)
 	if (crm_store_lock(ctx->store)) {
 		rc = cmd_fail();
 		goto done;
+	}
+	/* before the first change: a gc may be packing the old history */
+	if (purge) {
+		if (crm_store_hold_gc_lock(ctx->store)) {
+			rc = cmd_fail();
+			goto done;
+		}
+		held_gc = 1;
 	}
 	if ((rc = who_load(&r, ctx, args.items[0])))
 		goto done;
@@ -168,6 +176,8 @@ int cmd_forget(int argc, char **argv, struct crm_ctx *ctx)
 		"main'), have every teammate clone the store again, and "
 		"purge the backups.\n");
 done:
+	if (held_gc)
+		crm_store_drop_gc_lock(ctx->store);
 	for (i = 0; data && i < n; i++)
 		strbuf_release(&data[i]);
 	free(data);

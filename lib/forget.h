@@ -30,11 +30,20 @@ void crm_scrub_text(struct strbuf *out, const char *text,
 		    const struct crm_secrets *secrets);
 
 /*
+ * git's gc lock (gc.pid), taken as git takes it; an error if a gc holds
+ * it.  A gc running while history is purged would put the old history
+ * back in a pack: take it before the first change, drop it at the end.
+ */
+int crm_store_hold_gc_lock(struct crm_store *s);
+void crm_store_drop_gc_lock(struct crm_store *s);
+
+/*
  * Rewrite the branch's whole history without `path` (the record) and
  * with every secret scrubbed from other records and commit messages,
  * then drop reflogs and remote-tracking refs that still reach the old
  * history and repack the object database so no object holds a secret.
- * `report` gets how many commits were rewritten.
+ * `report` gets how many commits were rewritten.  Call it holding the
+ * gc lock (crm_store_hold_gc_lock).
  */
 int crm_store_purge_history(struct crm_store *s, const char *path,
 			    const struct crm_secrets *secrets,

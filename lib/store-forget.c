@@ -356,6 +356,14 @@ int crm_store_purge_history(struct crm_store *s, const char *path,
 	strbuf_reset(&f);
 	strbuf_addf(&f, "%sORIG_HEAD", s->gitdir);
 	unlink(f.buf);
+	/* git gc writes a commit-graph: it names every old commit */
+	strbuf_reset(&f);
+	strbuf_addf(&f, "%sobjects/info/commit-graph", s->gitdir);
+	unlink(f.buf);
+	strbuf_reset(&f);
+	strbuf_addf(&f, "%sobjects/info/commit-graphs", s->gitdir);
+	remove_dir_files(f.buf, NULL);
+	rmdir(f.buf);
 	crm_store_scan_cache_clear(s);
 	rc = repack(s);
 done:

@@ -1116,6 +1116,7 @@ static int fetch(struct session *ss)
 	if (git_remote_fetch(ss->remote, NULL, &opts, "crm: sync (fetch)"))
 		return remote_error(&ss->st, "cannot fetch from",
 				    ss->remote_name);
+	ss->s->wrote_objects = 1;	/* a pack, maybe */
 	return 0;
 }
 

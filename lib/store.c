@@ -18,11 +18,13 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ca-bundle.h"
 #include "clock.h"
 #include "error.h"
+#include "forget.h"
 #include "index-patch.h"
 #include "pack.h"
 #include "parallel.h"
@@ -201,10 +203,25 @@ static int32_t config_int(git_repository *repo, const char *key, int32_t def)
 	return v;
 }
 
+/* Did a detached gc, less than a day ago, leave a warning (gc.log)? */
+static int gc_log_is_fresh(struct crm_store *s)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	int fresh;
+
+	strbuf_addf(&path, "%sgc.log", s->gitdir);
+	fresh = !stat(path.buf, &st) && time(NULL) - st.st_mtime < 86400;
+	strbuf_release(&path);
+	return fresh;
+}
+
 /*
  * Does the store want `git gc --auto`?  git's own estimate: more loose
  * objects in objects/17 than gc.auto / 256 (6,700 by default), or more
- * packs than gc.autoPackLimit (50).  Two directory reads.
+ * packs (not kept by a .keep) than gc.autoPackLimit (50); not when
+ * maintenance.auto is false, nor for a day after a gc left gc.log (git
+ * waits too).  Two directory reads.
  */
 static int wants_gc(struct crm_store *s)
 {
@@ -213,6 +230,8 @@ static int wants_gc(struct crm_store *s)
 	int32_t packs = config_int(s->repo, "gc.autopacklimit", 50);
 	int want = 0;
 
+	if (!config_int(s->repo, "maintenance.auto", 1) || gc_log_is_fresh(s))
+		return 0;
 	if (loose > 0) {
 		strbuf_addf(&dir, "%sobjects/17", s->gitdir);
 		want = count_names(dir.buf, 38, "") > (loose + 255) / 256;
@@ -220,20 +239,59 @@ static int wants_gc(struct crm_store *s)
 	if (!want && packs > 0) {
 		strbuf_reset(&dir);
 		strbuf_addf(&dir, "%sobjects/pack", s->gitdir);
-		want = count_names(dir.buf, 0, ".idx") > packs;
+		want = count_names(dir.buf, 0, ".idx") -
+		       count_names(dir.buf, 0, ".keep") > packs;
 	}
 	strbuf_release(&dir);
 	return want;
 }
 
 /*
+ * What a git run by a hook inherits about "its" repository: git's own
+ * list of repository-local variables (git rev-parse --local-env-vars),
+ * and the quarantine of a pre-receive hook.
+ */
+static const char *const git_repo_env[] = {
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG",
+	"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_OBJECT_DIRECTORY",
+	"GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE",
+	"GIT_GRAFT_FILE", "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS",
+	"GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_SHALLOW_FILE",
+	"GIT_COMMON_DIR", "GIT_QUARANTINE_PATH",
+};
+
+/* In a child: `git gc --auto` on this store, nothing inherited. */
+static void exec_gc(struct crm_store *s)
+{
+	int null = open("/dev/null", O_RDWR);
+	size_t i;
+
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	for (i = 0; i < ARRAY_SIZE(git_repo_env); i++)
+		unsetenv(git_repo_env[i]);
+	if (chdir(s->gitdir))
+		_exit(127);
+	execlp("git", "git", "--git-dir", s->gitdir, "gc", "--auto", "--quiet",
+	       (char *)NULL);
+	_exit(127);
+}
+
+/*
  * libgit2 has no gc, and every crm commit adds loose objects (a year of
  * one-record commits would leave millions of files), every fetch a pack.
  * Like git after a commit, run `git gc --auto` when the store wants it:
- * git decides again (its config, its gc.pid lock) and goes on in the
- * background (gc.autoDetach), keeping recent unreachable objects, so a
- * crm writing meanwhile loses nothing.  Without git on PATH, nothing
- * happens; a failure is git's to report in gc.log, never crm's.
+ * git decides again (its config, its gc.pid lock), keeping recent
+ * unreachable objects, so a crm writing meanwhile loses nothing (and
+ * crm forget waits for it: crm_store_hold_gc_lock).  Two forks: the
+ * gc is nobody's child, so crm never waits for it, even with
+ * gc.autoDetach false.  Without git on PATH, nothing happens; a failure
+ * is git's to report in gc.log, never crm's.
  */
 static void maybe_start_gc(struct crm_store *s)
 {
@@ -244,29 +302,81 @@ static void maybe_start_gc(struct crm_store *s)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		/* this store, whatever a hook that ran crm set for git */
-		static const char *const repo_env[] = {
-			"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR",
-			"GIT_OBJECT_DIRECTORY", "GIT_INDEX_FILE",
-			"GIT_ALTERNATE_OBJECT_DIRECTORIES",
-		};
-		int null = open("/dev/null", O_RDWR);
-		size_t i;
-
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		for (i = 0; i < ARRAY_SIZE(repo_env); i++)
-			unsetenv(repo_env[i]);
-		execlp("git", "git", "--git-dir", s->gitdir, "gc", "--auto",
-		       "--quiet", (char *)NULL);
-		_exit(127);
+		setsid();
+		if (fork() == 0)
+			exec_gc(s);
+		_exit(0);
 	}
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+}
+
+/*
+ * git's gc lock, as git takes it: gc.pid ("<pid> <host>"), written
+ * through gc.pid.lock.  A gc holds it if the file is under 12 hours old
+ * and names a live process of this host.  crm forget takes it, so no gc
+ * packs the history it is deleting.
+ */
+static int gc_lock_held(const char *pidfile, const char *host)
+{
+	char other[256];
+	unsigned long pid;
+	struct stat st;
+	FILE *f = fopen(pidfile, "r");
+	int held;
+
+	if (!f)
+		return 0;
+	held = !fstat(fileno(f), &st) && time(NULL) - st.st_mtime <= 12 * 3600 &&
+	       fscanf(f, "%lu %255s", &pid, other) == 2 &&
+	       (strcmp(other, host) || !kill((pid_t)pid, 0) || errno == EPERM);
+	fclose(f);
+	return held;
+}
+
+int crm_store_hold_gc_lock(struct crm_store *s)
+{
+	struct strbuf lock = STRBUF_INIT, pidfile = STRBUF_INIT;
+	char host[256];
+	int fd, rc = 0;
+
+	if (gethostname(host, sizeof(host)))
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	strbuf_addf(&pidfile, "%sgc.pid", s->gitdir);
+	strbuf_addf(&lock, "%s.lock", pidfile.buf);
+	fd = open(lock.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		crm_error_set_errno(CRM_ERROR, "cannot take git's gc lock '%s'",
+				    lock.buf);
+		rc = CRM_ERROR;
+	} else if (gc_lock_held(pidfile.buf, host)) {
+		crm_error_set(CRM_ERROR, "a git gc is running in '%s'; try "
+			      "again when it has finished", s->gitdir);
+		rc = CRM_ERROR;
+	} else if (dprintf(fd, "%lu %s", (unsigned long)getpid(), host) < 0 ||
+		   rename(lock.buf, pidfile.buf)) {
+		crm_error_set_errno(CRM_ERROR, "cannot write '%s'", pidfile.buf);
+		rc = CRM_ERROR;
+	}
+	if (fd >= 0) {
+		close(fd);
+		if (rc)
+			unlink(lock.buf);
+	}
+	strbuf_release(&lock);
+	strbuf_release(&pidfile);
+	return rc;
+}
+
+void crm_store_drop_gc_lock(struct crm_store *s)
+{
+	struct strbuf pidfile = STRBUF_INIT;
+
+	strbuf_addf(&pidfile, "%sgc.pid", s->gitdir);
+	unlink(pidfile.buf);
+	strbuf_release(&pidfile);
 }
 
 void crm_store_free(struct crm_store *s)

@@ -22,14 +22,23 @@ fill_17() {
 	done
 }
 
-# git gc detaches; wait (up to 60 s) until no gc holds the repository.
-wait_for_gc() {
+# The gc runs on its own, crm does not wait: give it up to 60 s to pack
+# HEAD's commit.
+wait_until_packed() {
+	n=0
+	while head_is_loose && [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	! head_is_loose && wait_for_gc_end
+}
+
+wait_for_gc_end() {
 	n=0
 	while [ -e "$CRM_DIR/.git/gc.pid" ] && [ $n -lt 600 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
-	sleep 0.2
 	[ ! -e "$CRM_DIR/.git/gc.pid" ]
 }
 
@@ -50,8 +59,7 @@ test_expect_success 'below the threshold a change leaves loose objects alone' '
 test_expect_success 'past it, the next change packs them, and the store stays sound' '
 	fill_17 2 &&
 	crm log ann "second call" >/dev/null &&
-	wait_for_gc &&
-	! head_is_loose &&
+	wait_until_packed &&
 	ls "$CRM_DIR/.git/objects/pack" | grep -q "\.pack$" &&
 	test_store_sound &&
 	crm show ann >out && test_grep "second call" out
@@ -71,8 +79,7 @@ test_expect_success 'git variables a hook may have set do not send it to another
 	fill_17 2 &&
 	GIT_DIR="$TRASH/other.git" GIT_OBJECT_DIRECTORY="$TRASH/other.git/objects" \
 		crm log ann "from a hook" >/dev/null &&
-	wait_for_gc &&
-	! head_is_loose &&
+	wait_until_packed &&
 	test -z "$(ls other.git/objects/pack)"
 '
 
@@ -81,8 +88,35 @@ test_expect_success 'without git on PATH a change still works' '
 	PATH="$TRASH/nogit" crm log ann "fourth call" >/dev/null &&
 	head_is_loose &&
 	crm show ann >out && test_grep "fourth call" out &&
-	crm log ann "fifth call" >/dev/null && wait_for_gc &&
-	! head_is_loose
+	crm log ann "fifth call" >/dev/null && wait_until_packed
+'
+
+test_expect_success 'crm does not wait for the gc, even when git would (gc.autoDetach false)' '
+	fill_17 2 &&
+	mkdir slowgit &&
+	printf "#!/bin/sh\nsleep 5\nexec %s \"\$@\"\n" "$(command -v git)" >slowgit/git &&
+	chmod +x slowgit/git &&
+	start=$(date +%s) &&
+	PATH="$TRASH/slowgit:$PATH" crm log ann "sixth call" >/dev/null &&
+	test $(($(date +%s) - start)) -lt 4 &&
+	wait_until_packed
+'
+
+test_expect_success 'forget --purge-history refuses while a git gc holds the repository' '
+	git -C "$CRM_DIR" config gc.auto 0 && wait_for_gc_end &&
+	crm add "Gus Private" --email gus@private.example >/dev/null &&
+	gcpid=$(sh -c "sleep 300 >/dev/null 2>&1 & echo \$!") &&
+	printf "%s %s" "$gcpid" "$(hostname)" >"$CRM_DIR/.git/gc.pid" &&
+	before=$(git -C "$CRM_DIR" rev-parse HEAD) &&
+	test_must_fail 1 crm forget --purge-history gus 2>err;
+	status=$?; kill $gcpid; rm -f "$CRM_DIR/.git/gc.pid"; test $status = 0 &&
+	test_grep "a git gc is running" err && test_line_count = 1 err &&
+	test_cmp_str "$before" "$(git -C "$CRM_DIR" rev-parse HEAD)" &&
+	crm show gus >/dev/null &&
+	crm forget --purge-history gus >/dev/null 2>&1 &&
+	test_must_fail 1 crm show gus 2>/dev/null &&
+	test ! -e "$CRM_DIR/.git/gc.pid" &&
+	test_store_sound
 '
 
 test_done
