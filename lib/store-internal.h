@@ -12,7 +12,7 @@ struct crm_store {
 	char *root;		/* the working tree, no trailing slash */
 	char *gitdir;		/* ends with a slash */
 	int lock_fd;
-	int wrote_objects;	/* a commit or a fetch: see maybe_start_gc */
+	int wrote_objects;	/* a commit or a fetch: crm_repo_start_gc_if_due */
 };
 
 /* libgit2 set up once, with fsync of the git directory on. */
@@ -27,6 +27,11 @@ void crm_release_pack_pages(void);
 int crm_store_release_pages_on_read(struct crm_store *s, unsigned long every);
 /* The same for any repository (one crm opened itself, say). */
 int crm_repo_release_pages_on_read(git_repository *repo, unsigned long every);
+/*
+ * `git gc --auto` in the background if git's estimate says `repo` wants
+ * it (see store.c): after crm wrote to it.
+ */
+void crm_repo_start_gc_if_due(git_repository *repo);
 
 /* Report the last libgit2 error as "what: message"; returns CRM_ERROR. */
 int crm_git_error(const char *what);

@@ -204,13 +204,13 @@ static int32_t config_int(git_repository *repo, const char *key, int32_t def)
 }
 
 /* Did a detached gc, less than a day ago, leave a warning (gc.log)? */
-static int gc_log_is_fresh(struct crm_store *s)
+static int gc_log_is_fresh(const char *gitdir)
 {
 	struct strbuf path = STRBUF_INIT;
 	struct stat st;
 	int fresh;
 
-	strbuf_addf(&path, "%sgc.log", s->gitdir);
+	strbuf_addf(&path, "%sgc.log", gitdir);
 	fresh = !stat(path.buf, &st) && time(NULL) - st.st_mtime < 86400;
 	strbuf_release(&path);
 	return fresh;
@@ -223,22 +223,22 @@ static int gc_log_is_fresh(struct crm_store *s)
  * maintenance.auto is false, nor for a day after a gc left gc.log (git
  * waits too).  Two directory reads.
  */
-static int wants_gc(struct crm_store *s)
+static int wants_gc(git_repository *repo, const char *gitdir)
 {
 	struct strbuf dir = STRBUF_INIT;
-	int32_t loose = config_int(s->repo, "gc.auto", 6700);
-	int32_t packs = config_int(s->repo, "gc.autopacklimit", 50);
+	int32_t loose = config_int(repo, "gc.auto", 6700);
+	int32_t packs = config_int(repo, "gc.autopacklimit", 50);
 	int want = 0;
 
-	if (!config_int(s->repo, "maintenance.auto", 1) || gc_log_is_fresh(s))
+	if (!config_int(repo, "maintenance.auto", 1) || gc_log_is_fresh(gitdir))
 		return 0;
 	if (loose > 0) {
-		strbuf_addf(&dir, "%sobjects/17", s->gitdir);
+		strbuf_addf(&dir, "%sobjects/17", gitdir);
 		want = count_names(dir.buf, 38, "") > (loose + 255) / 256;
 	}
 	if (!want && packs > 0) {
 		strbuf_reset(&dir);
-		strbuf_addf(&dir, "%sobjects/pack", s->gitdir);
+		strbuf_addf(&dir, "%sobjects/pack", gitdir);
 		want = count_names(dir.buf, 0, ".idx") -
 		       count_names(dir.buf, 0, ".keep") > packs;
 	}
@@ -260,8 +260,8 @@ static const char *const git_repo_env[] = {
 	"GIT_COMMON_DIR", "GIT_QUARANTINE_PATH",
 };
 
-/* In a child: `git gc --auto` on this store, nothing inherited. */
-static void exec_gc(struct crm_store *s)
+/* In a child: `git gc --auto` in `gitdir`, nothing inherited. */
+static void exec_gc(const char *gitdir)
 {
 	int null = open("/dev/null", O_RDWR);
 	size_t i;
@@ -275,9 +275,9 @@ static void exec_gc(struct crm_store *s)
 	}
 	for (i = 0; i < ARRAY_SIZE(git_repo_env); i++)
 		unsetenv(git_repo_env[i]);
-	if (chdir(s->gitdir))
+	if (chdir(gitdir))
 		_exit(127);
-	execlp("git", "git", "--git-dir", s->gitdir, "gc", "--auto", "--quiet",
+	execlp("git", "git", "--git-dir", gitdir, "gc", "--auto", "--quiet",
 	       (char *)NULL);
 	_exit(127);
 }
@@ -293,18 +293,19 @@ static void exec_gc(struct crm_store *s)
  * gc.autoDetach false.  Without git on PATH, nothing happens; a failure
  * is git's to report in gc.log, never crm's.
  */
-static void maybe_start_gc(struct crm_store *s)
+void crm_repo_start_gc_if_due(git_repository *repo)
 {
+	const char *gitdir = git_repository_path(repo);	/* ends with '/' */
 	pid_t pid;
 	int status;
 
-	if (!s->wrote_objects || !wants_gc(s))
+	if (!gitdir || !wants_gc(repo, gitdir))
 		return;
 	pid = fork();
 	if (pid == 0) {
 		setsid();
 		if (fork() == 0)
-			exec_gc(s);
+			exec_gc(gitdir);
 		_exit(0);
 	}
 	if (pid > 0)
@@ -386,7 +387,8 @@ void crm_store_free(struct crm_store *s)
 	/* after the lock goes: gc must not hold it (it may run for minutes) */
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
-	maybe_start_gc(s);
+	if (s->wrote_objects)
+		crm_repo_start_gc_if_due(s->repo);
 	git_repository_free(s->repo);
 	free(s->root);
 	free(s->gitdir);

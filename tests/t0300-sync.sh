@@ -234,6 +234,39 @@ test_expect_success 'a fetch refspec without + refuses a rewound branch, and nam
 	git -C remote.git branch -D side >/dev/null
 '
 
+remote_packs() {
+	ls remote.git/objects/pack | grep -c "\.pack$"
+}
+
+# Up to 60 s for the remote's packs to be $1 or fewer, and no gc running.
+# (git gc writes a bitmap in a bare repository; crm and libgit2 never do.)
+wait_remote_packs() {
+	n=0
+	while { [ "$(remote_packs)" -gt "$1" ] || [ -e remote.git/gc.pid ]; } && [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ "$(remote_packs)" -le "$1" ] && [ ! -e remote.git/gc.pid ]
+}
+
+test_expect_success 'pushes to a path remote start its git gc --auto, as receive-pack does' '
+	git -C remote.git config gc.autoPackLimit 2 &&
+	for i in 1 2 3 4; do
+		$A log jane "push $i" && $A sync >/dev/null || return 1
+	done &&
+	wait_remote_packs 2 &&
+	ls remote.git/objects/pack | grep -q "\.bitmap$" &&
+	git -C remote.git fsck --strict --no-dangling >/dev/null &&
+	git -C remote.git config receive.autogc false &&
+	for i in 5 6 7 8; do
+		$A log jane "push $i" && $A sync >/dev/null || return 1
+	done &&
+	sleep 1 && test "$(remote_packs)" -gt 2 &&
+	git -C remote.git config --unset gc.autoPackLimit &&
+	git -C remote.git config --unset receive.autogc &&
+	test_cmp_str "$(git -C alice rev-parse HEAD)" "$(git -C remote.git rev-parse main)"
+'
+
 test_expect_success 'a merge made by sync travels whole, with every record of both sides' '
 	$B sync >/dev/null &&
 	$A add "Merge Left" >/dev/null && $B add "Merge Right" >/dev/null &&
