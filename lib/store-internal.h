@@ -29,9 +29,10 @@ int crm_store_release_pages_on_read(struct crm_store *s, unsigned long every);
 int crm_repo_release_pages_on_read(git_repository *repo, unsigned long every);
 /*
  * `git gc --auto` in the background if git's estimate says `repo` wants
- * it (see store.c): after crm wrote to it.
+ * it (see store.c): after crm wrote to it.  `after_push`: crm pushed
+ * into it, as git's receive-pack would (receive.autogc applies).
  */
-void crm_repo_start_gc_if_due(git_repository *repo);
+void crm_repo_start_gc_if_due(git_repository *repo, int after_push);
 
 /* Report the last libgit2 error as "what: message"; returns CRM_ERROR. */
 int crm_git_error(const char *what);

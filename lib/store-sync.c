@@ -1149,24 +1149,6 @@ static int move_their_branch(struct session *ss, git_repository *theirs,
 }
 
 /*
- * What git's receive-pack does after a push (receive.autogc, on unless
- * set false): each push leaves a pack in the remote.
- */
-static void start_their_gc(git_repository *theirs)
-{
-	git_config *cfg = NULL;
-	int autogc = 1;
-
-	if (!git_repository_config_snapshot(&cfg, theirs) &&
-	    git_config_get_bool(&autogc, cfg, "receive.autogc"))
-		autogc = 1;
-	git_error_clear();
-	git_config_free(cfg);
-	if (autogc)
-		crm_repo_start_gc_if_due(theirs);
-}
-
-/*
  * Push to a bare repository on this machine, for the reason given at
  * fetch_from_path: libgit2's push reads every tree of both tips.  Our
  * commits that no ref of the remote reaches are packed with pack_walk
@@ -1226,7 +1208,8 @@ static int push_to_path(struct session *ss, const char *path)
 		if ((rc = move_their_branch(ss, theirs, &tip,
 					    have_old ? &old : NULL)))
 			goto done;
-		start_their_gc(theirs);
+		/* each push leaves a pack: what receive-pack does after it */
+		crm_repo_start_gc_if_due(theirs, 1);
 	}
 	if (git_reference_create(&tracking, ours, ss->tracking.buf, &tip, 1,
 				 "crm: sync (push)"))

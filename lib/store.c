@@ -190,17 +190,35 @@ static long count_names(const char *dir, size_t len, const char *suffix)
 	return n;
 }
 
-static int32_t config_int(git_repository *repo, const char *key, int32_t def)
+/* git's settings for an automatic gc, with git's defaults. */
+struct gc_settings {
+	int32_t loose;		/* gc.auto */
+	int32_t packs;		/* gc.autoPackLimit */
+	int maintenance;	/* maintenance.auto */
+	int after_push;		/* receive.autogc */
+};
+
+static void read_gc_settings(git_repository *repo, struct gc_settings *g)
 {
 	git_config *cfg = NULL;
-	int32_t v = def;
 
-	if (!git_repository_config_snapshot(&cfg, repo) &&
-	    git_config_get_int32(&v, cfg, key))
-		v = def;
+	g->loose = 6700;
+	g->packs = 50;
+	g->maintenance = 1;
+	g->after_push = 1;
+	if (!git_repository_config_snapshot(&cfg, repo)) {
+		if (git_config_get_int32(&g->loose, cfg, "gc.auto"))
+			g->loose = 6700;
+		if (git_config_get_int32(&g->packs, cfg, "gc.autopacklimit"))
+			g->packs = 50;
+		if (git_config_get_bool(&g->maintenance, cfg,
+					"maintenance.auto"))
+			g->maintenance = 1;
+		if (git_config_get_bool(&g->after_push, cfg, "receive.autogc"))
+			g->after_push = 1;
+	}
 	git_error_clear();
 	git_config_free(cfg);
-	return v;
 }
 
 /* Did a detached gc, less than a day ago, leave a warning (gc.log)? */
@@ -220,27 +238,30 @@ static int gc_log_is_fresh(const char *gitdir)
  * Does the store want `git gc --auto`?  git's own estimate: more loose
  * objects in objects/17 than gc.auto / 256 (6,700 by default), or more
  * packs (not kept by a .keep) than gc.autoPackLimit (50); not when
- * maintenance.auto is false, nor for a day after a gc left gc.log (git
- * waits too).  Two directory reads.
+ * maintenance.auto is false, nor after a push into a repository that
+ * sets receive.autogc false, nor for a day after a gc left gc.log (git
+ * waits too).  One config snapshot, two directory reads.
  */
-static int wants_gc(git_repository *repo, const char *gitdir)
+static int wants_gc(git_repository *repo, const char *gitdir,
+		    int after_push)
 {
 	struct strbuf dir = STRBUF_INIT;
-	int32_t loose = config_int(repo, "gc.auto", 6700);
-	int32_t packs = config_int(repo, "gc.autopacklimit", 50);
+	struct gc_settings g;
 	int want = 0;
 
-	if (!config_int(repo, "maintenance.auto", 1) || gc_log_is_fresh(gitdir))
+	read_gc_settings(repo, &g);
+	if (!g.maintenance || (after_push && !g.after_push) ||
+	    gc_log_is_fresh(gitdir))
 		return 0;
-	if (loose > 0) {
+	if (g.loose > 0) {
 		strbuf_addf(&dir, "%sobjects/17", gitdir);
-		want = count_names(dir.buf, 38, "") > (loose + 255) / 256;
+		want = count_names(dir.buf, 38, "") > (g.loose + 255) / 256;
 	}
-	if (!want && packs > 0) {
+	if (!want && g.packs > 0) {
 		strbuf_reset(&dir);
 		strbuf_addf(&dir, "%sobjects/pack", gitdir);
 		want = count_names(dir.buf, 0, ".idx") -
-		       count_names(dir.buf, 0, ".keep") > packs;
+		       count_names(dir.buf, 0, ".keep") > g.packs;
 	}
 	strbuf_release(&dir);
 	return want;
@@ -293,13 +314,13 @@ static void exec_gc(const char *gitdir)
  * gc.autoDetach false.  Without git on PATH, nothing happens; a failure
  * is git's to report in gc.log, never crm's.
  */
-void crm_repo_start_gc_if_due(git_repository *repo)
+void crm_repo_start_gc_if_due(git_repository *repo, int after_push)
 {
 	const char *gitdir = git_repository_path(repo);	/* ends with '/' */
 	pid_t pid;
 	int status;
 
-	if (!gitdir || !wants_gc(repo, gitdir))
+	if (!gitdir || !wants_gc(repo, gitdir, after_push))
 		return;
 	pid = fork();
 	if (pid == 0) {
@@ -388,7 +409,7 @@ void crm_store_free(struct crm_store *s)
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	if (s->wrote_objects)
-		crm_repo_start_gc_if_due(s->repo);
+		crm_repo_start_gc_if_due(s->repo, 0);
 	git_repository_free(s->repo);
 	free(s->root);
 	free(s->gitdir);

@@ -65,13 +65,17 @@ test_expect_success 'past it, the next change packs them, and the store stays so
 	crm show ann >out && test_grep "second call" out
 '
 
-test_expect_success 'gc.auto=0 turns it off; reads never start it' '
+test_expect_success 'gc.auto=0 or maintenance.auto=false turn it off; reads never start it' '
 	git -C "$CRM_DIR" config gc.auto 0 &&
 	crm log ann "third call" >/dev/null &&
 	head_is_loose &&
 	git -C "$CRM_DIR" config gc.auto 256 &&
 	crm list >/dev/null && crm show ann >/dev/null &&
-	head_is_loose
+	head_is_loose &&
+	git -C "$CRM_DIR" config maintenance.auto false &&
+	crm log ann "third call, maintenance off" >/dev/null &&
+	sleep 1 && head_is_loose &&
+	git -C "$CRM_DIR" config --unset maintenance.auto
 '
 
 test_expect_success 'git variables a hook may have set do not send it to another repository' '
