@@ -13,6 +13,7 @@ struct crm_store {
 	char *gitdir;		/* ends with a slash */
 	int lock_fd;
 	int wrote_objects;	/* a commit or a fetch: crm_repo_start_gc_if_due */
+	int read_without_mappings;	/* crm_repo_read_without_mappings */
 };
 
 /* libgit2 set up once, with fsync of the git directory on. */

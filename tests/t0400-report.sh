@@ -236,6 +236,25 @@ assert d[\"qualified\"][\"median_days\"] == \"3.0\", d
 	test $(wc -l <long/.git/crm-cache/stages) = 2501
 '
 
+test_expect_success 'funnel: the same from deep delta chains, by offset or by id, packed or loose' '
+	git -C long repack -q -a -d -f --depth=50 --window=50 &&
+	rm long/.git/crm-cache/stages &&
+	CRM_NOW=2026-02-01T00:00:00Z crm -C long report funnel --json >deep &&
+	test_cmp fresh deep &&
+	mkdir chains && mv long/.git/objects/pack/* chains/ &&
+	for p in chains/*.pack; do
+		git -C long unpack-objects -q <"$p" || return 1
+	done &&
+	git -C long rev-list --objects HEAD~1000 |
+	git -C long pack-objects -q .git/objects/pack/pack >/dev/null &&
+	git -C long prune-packed &&
+	test $(git -C long count-objects | cut -d" " -f1) -gt 1000 &&
+	rm long/.git/crm-cache/stages &&
+	CRM_NOW=2026-02-01T00:00:00Z crm -C long report funnel --json >mixed &&
+	test_cmp fresh mixed &&
+	git -C long repack -q -a -d
+'
+
 test_expect_success 'funnel: a cache that cannot be written is only not written' '
 	rm long/.git/crm-cache/stages && mkdir long/.git/crm-cache/stages &&
 	CRM_NOW=2026-02-01T00:00:00Z crm -C long report funnel --json >out 2>err &&
