@@ -12,15 +12,24 @@ int crm_money_sums_add(struct crm_money_sums *s, const char *code,
 		       crm_money value, crm_money weighted)
 {
 	size_t i;
+	int cmp = 1;
 
-	for (i = 0; i < s->n && strcmp(s->items[i].code, code); i++)
+	/*
+	 * Kept in the order of the codes: records are not always read in
+	 * the same order (a first scan reads them on two threads), and a
+	 * report must not change with it.
+	 */
+	for (i = 0; i < s->n && (cmp = strcmp(s->items[i].code, code)) < 0;
+	     i++)
 		;
-	if (i == s->n) {
+	if (i == s->n || cmp) {
 		if (s->n == CRM_REPORT_CURRENCIES) {
 			crm_error_set(CRM_EINVALID, "more than %d currencies",
 				      CRM_REPORT_CURRENCIES);
 			return CRM_EINVALID;
 		}
+		memmove(&s->items[i + 1], &s->items[i],
+			(s->n - i) * sizeof(s->items[i]));
 		memset(&s->items[i], 0, sizeof(s->items[i]));
 		snprintf(s->items[i].code, sizeof(s->items[i].code), "%s", code);
 		s->n++;

@@ -63,6 +63,38 @@ static void test_report__pipeline_sums_exactly_per_stage_and_currency(void **sta
 	crm_report_release(&r);
 }
 
+/* Whatever order the records come in, the currencies come out sorted. */
+static void test_report__currencies_in_the_order_of_their_codes(void **state)
+{
+	static const char *orders[][3] = {
+		{ "USD", "EUR", "GBP" }, { "GBP", "USD", "EUR" },
+		{ "EUR", "GBP", "USD" },
+	};
+	struct crm_money_sums sums;
+	size_t k, i;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		memset(&sums, 0, sizeof(sums));
+		for (i = 0; i < 3; i++)
+			assert_int_equal(crm_money_sums_add(&sums,
+					 orders[k][i], 100, 10), 0);
+		assert_int_equal(crm_money_sums_add(&sums, orders[k][0], 5,
+						    1), 0);
+		assert_int_equal(sums.n, 3);
+		assert_string_equal(sums.items[0].code, "EUR");
+		assert_string_equal(sums.items[1].code, "GBP");
+		assert_string_equal(sums.items[2].code, "USD");
+		for (i = 0; i < 3; i++) {
+			int first = !strcmp(sums.items[i].code, orders[k][0]);
+
+			assert_int_equal(sums.items[i].count, first ? 2 : 1);
+			assert_int_equal(sums.items[i].total, first ? 105 : 100);
+			assert_int_equal(sums.items[i].weighted, first ? 11 : 10);
+		}
+	}
+}
+
 static void test_report__forecast_buckets(void **state)
 {
 	struct crm_report r;
@@ -107,6 +139,7 @@ static void test_report__activity_and_stale(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_report__pipeline_sums_exactly_per_stage_and_currency),
+	cmocka_unit_test(test_report__currencies_in_the_order_of_their_codes),
 	cmocka_unit_test(test_report__forecast_buckets),
 	cmocka_unit_test(test_report__activity_and_stale),
 };
