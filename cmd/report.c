@@ -825,26 +825,6 @@ int cmd_report(int argc, char **argv, struct crm_ctx *ctx)
 			goto done;
 		}
 	}
-	if (which & R_FUNNEL) {
-		time_t since_t = 0;
-		struct crm_moment m;
-
-		fn.cfg = &cfg;
-		fn.stays = xcalloc(cfg.nstages, sizeof(*fn.stays));
-		fn.nstays = xcalloc(cfg.nstages, sizeof(*fn.nstays));
-		fn.stays_alloc = xcalloc(cfg.nstages, sizeof(*fn.stays_alloc));
-		have_funnel = 1;
-		if (since && !crm_date_start(&m, &from)) {
-			since_t = m.t;
-			fn.has_since = 1;
-			fn.since = since_t;
-		}
-		if (crm_store_stage_events(ctx->store, until_end, on_stage_event,
-					   &fn)) {
-			rc = cmd_fail();
-			goto done;
-		}
-	}
 	if (o.fmt == FORMAT_JSON) {
 		char d[11];
 
@@ -871,8 +851,36 @@ int cmd_report(int argc, char **argv, struct crm_ctx *ctx)
 		print_activity(&o, &r);
 	if (which & R_STALE)
 		print_stale(&o, &r);
-	if (which & R_FUNNEL)
+	/*
+	 * The other reports are written, and their data let go, before the
+	 * funnel walks the history: at 100k customers a first walk is what
+	 * takes most memory.
+	 */
+	if (have_report) {
+		crm_report_release(&r);
+		have_report = 0;
+	}
+	if (which & R_FUNNEL) {
+		time_t since_t = 0;
+		struct crm_moment m;
+
+		fn.cfg = &cfg;
+		fn.stays = xcalloc(cfg.nstages, sizeof(*fn.stays));
+		fn.nstays = xcalloc(cfg.nstages, sizeof(*fn.nstays));
+		fn.stays_alloc = xcalloc(cfg.nstages, sizeof(*fn.stays_alloc));
+		have_funnel = 1;
+		if (since && !crm_date_start(&m, &from)) {
+			since_t = m.t;
+			fn.has_since = 1;
+			fn.since = since_t;
+		}
+		if (crm_store_stage_events(ctx->store, until_end, on_stage_event,
+					   &fn)) {
+			rc = cmd_fail();
+			goto done;
+		}
 		print_funnel(&o, &fn);
+	}
 	if (o.fmt == FORMAT_JSON)
 		strbuf_addstr(&o.sb, "}\n");
 	rc = flush_stdout(&o.sb);

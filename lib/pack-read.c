@@ -72,6 +72,7 @@ struct pread_backend {
 	size_t npacks;
 	struct cached_base cache[CACHE_SLOTS];
 	size_t cached_bytes, evict_next;
+	unsigned char buf[NEXT_READ];	/* for read_entry, one at a time */
 	pthread_mutex_t lock;
 };
 
@@ -352,9 +353,10 @@ static int inflate_exactly(unsigned char *out, size_t size,
 }
 
 /* Read the entry at `offset`: 0, or -1 if it cannot be read whole. */
-static int read_entry(struct pack *p, uint64_t offset, struct entry *e)
+static int read_entry(struct pread_backend *b, struct pack *p, uint64_t offset,
+		      struct entry *e)
 {
-	unsigned char *buf = xmalloc(NEXT_READ);
+	unsigned char *buf = b->buf;
 	ssize_t got;
 	size_t head;
 	int rc = -1;
@@ -369,7 +371,6 @@ static int read_entry(struct pack *p, uint64_t offset, struct entry *e)
 	rc = inflate_exactly(e->data, e->size, buf + head, (size_t)got - head,
 			     buf, NEXT_READ, p->pack_fd, (off_t)offset + got);
 done:
-	free(buf);
 	if (rc) {
 		free(e->data);
 		e->data = NULL;
@@ -530,7 +531,7 @@ static int unpack(struct pread_backend *b, struct pack *p, uint64_t offset,
 
 		if (cache_get(b, p, offset, &base))
 			break;
-		if (n >= MAX_CHAIN || read_entry(p, offset, &e))
+		if (n >= MAX_CHAIN || read_entry(b, p, offset, &e))
 			goto done;
 		if (e.type != OBJ_OFS_DELTA && e.type != OBJ_REF_DELTA) {
 			base.type = (git_object_t)e.type;

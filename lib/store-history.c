@@ -1,13 +1,13 @@
 /*
  * Reading the store's past: per-record history and undo.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "error.h"
-#include "strmap.h"
 #include "yaml.h"
 #include "pack-read.h"
 #include "store-internal.h"
@@ -495,22 +495,57 @@ done:
 /*
  * Stage changes.  Walking the history oldest first, each record path
  * remembers its last version and that version's deals as "id\tstage\n"
- * lines: the "before" side of the next change to it, so every version is
- * read once and memory grows with the customers, not the commits.
+ * lines: the "before" side of the next change to it, so most versions
+ * are read once and memory grows with the customers, not the commits.
+ *
+ * The memory is one slot per hash of the path, not a map of the paths
+ * (which took 13 MB at 100k customers): a slot is used only when it
+ * holds the very version wanted, by blob id, and a version's deals
+ * depend on nothing else.  Two paths that share a slot only cost a
+ * version read again.
  */
+#define MEMO_SLOTS (1u << 18)
+
 struct stage_memo {
-	struct crm_strmap index;	/* path -> slot */
-	git_oid *ids;
-	char **values;
-	size_t n, alloc;
+	git_oid *ids;		/* the version a slot holds; zero: none */
+	char **deals;		/* its deals; NULL: none */
 };
 
+static void stage_memo_init(struct stage_memo *m)
+{
+	m->ids = xcalloc(MEMO_SLOTS, sizeof(*m->ids));
+	m->deals = xcalloc(MEMO_SLOTS, sizeof(*m->deals));
+}
+
+static size_t memo_slot(const char *path)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *path; path++) {
+		h ^= (unsigned char)*path;
+		h *= 1099511628211ULL;
+	}
+	return (size_t)(h ^ h >> 32) & (MEMO_SLOTS - 1);
+}
+
+static void stage_memo_release(struct stage_memo *m)
+{
+	size_t i;
+
+	for (i = 0; m->deals && i < MEMO_SLOTS; i++)
+		free(m->deals[i]);
+	free(m->deals);
+	free(m->ids);
+}
+
 /*
- * The deals of one version of a record, as "id\tstage\n" lines; NULL if
- * the blob cannot be read (a damaged store: better no funnel than a wrong
- * one cached for good).  A version that is not valid YAML has no deals.
+ * The deals of one version of a record, as "id\tstage\n" lines in *out
+ * (NULL for none); CRM_ERROR if the blob cannot be read (a damaged store:
+ * better no funnel than a wrong one cached for good).  A version that is
+ * not valid YAML has no deals.
  */
-static char *read_deal_stages(struct crm_store *s, const git_oid *id)
+static int read_deal_stages(struct crm_store *s, const git_oid *id,
+			    char **out)
 {
 	struct strbuf lines = STRBUF_INIT;
 	struct crm_node *root = NULL;
@@ -518,13 +553,11 @@ static char *read_deal_stages(struct crm_store *s, const git_oid *id)
 	const char *text;
 	size_t len, i;
 
+	*out = NULL;
 	if (git_oid_is_zero(id))
-		return strbuf_detach(&lines, NULL);
-	if (git_blob_lookup(&blob, s->repo, id)) {
-		crm_git_error("cannot read a record's past version");
-		strbuf_release(&lines);
-		return NULL;
-	}
+		return 0;
+	if (git_blob_lookup(&blob, s->repo, id))
+		return crm_git_error("cannot read a record's past version");
 	text = git_blob_rawcontent(blob);
 	len = (size_t)git_blob_rawsize(blob);
 	/*
@@ -548,33 +581,10 @@ static char *read_deal_stages(struct crm_store *s, const git_oid *id)
 	git_error_clear();
 	crm_node_free(root);
 	git_blob_free(blob);
-	return strbuf_detach(&lines, NULL);
-}
-
-/* The slot of `path`, made empty (zero id, no deals) if it is new. */
-static size_t memo_slot(struct stage_memo *m, const char *path)
-{
-	size_t at;
-
-	if (crm_strmap_get(&m->index, path, &at))
-		return at;
-	ALLOC_GROW(m->values, m->n + 1, m->alloc);
-	m->ids = xrealloc(m->ids, m->alloc * sizeof(*m->ids));
-	memset(&m->ids[m->n], 0, sizeof(*m->ids));
-	m->values[m->n] = xstrdup("");
-	crm_strmap_put(&m->index, path, m->n);
-	return m->n++;
-}
-
-static void stage_memo_release(struct stage_memo *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		free(m->values[i]);
-	free(m->values);
-	free(m->ids);
-	crm_strmap_release(&m->index);
+	if (lines.len)
+		*out = strbuf_detach(&lines, NULL);
+	strbuf_release(&lines);
+	return 0;
 }
 
 /* The stage of deal `id` in "id\tstage\n" lines, or NULL. */
@@ -654,31 +664,25 @@ static int commit_stage_events(struct crm_store *s, git_commit *c,
 		if (!starts_with(path, CRM_CUSTOMERS_DIR "/") || n <= 4 ||
 		    strcmp(slash + 1 + n - 4, ".yml"))
 			continue;
-		customer = xstrndup(slash + 1, n - 4);
 		git_oid_cpy(&a, &paths.old_ids[i]);
 		git_oid_cpy(&b, &paths.new_ids[i]);
-		at = memo_slot(memo, path);
-		/* a walk that began mid-history has not seen `a` yet */
+		at = memo_slot(path);
+		/* not seen yet: a walk that began mid-history, a shared slot */
 		if (!git_oid_equal(&memo->ids[at], &a)) {
-			free(memo->values[at]);
-			memo->values[at] = read_deal_stages(s, &a);
+			free(memo->deals[at]);
+			memset(&memo->ids[at], 0, sizeof(git_oid));
+			if ((rc = read_deal_stages(s, &a, &memo->deals[at])))
+				goto done;
 			git_oid_cpy(&memo->ids[at], &a);
 		}
-		now = read_deal_stages(s, &b);
-		if (!memo->values[at] || !now) {
-			/* the slot is left empty, to be read again */
-			free(memo->values[at]);
-			memo->values[at] = xstrdup("");
-			memset(&memo->ids[at], 0, sizeof(git_oid));
-			free(now);
-			free(customer);
-			rc = CRM_ERROR;
+		if ((rc = read_deal_stages(s, &b, &now)))
 			goto done;
-		}
+		customer = xstrndup(slash + 1, n - 4);
 		diff_stages(out, (time_t)git_commit_time(c), customer,
-			    memo->values[at], now);
-		free(memo->values[at]);
-		memo->values[at] = now;
+			    memo->deals[at] ? memo->deals[at] : "",
+			    now ? now : "");
+		free(memo->deals[at]);
+		memo->deals[at] = now;
 		git_oid_cpy(&memo->ids[at], &b);
 		free(customer);
 	}
@@ -872,7 +876,7 @@ static int put_line_events(struct stage_output *o, struct line_walk *w)
 	size_t k, i, len = 0;
 	int rc = 0;
 
-	memset(&memo, 0, sizeof(memo));
+	stage_memo_init(&memo);
 	if (!git_oid_is_zero(&w->stop) &&
 	    (git_commit_lookup(&stop, w->s->repo, &w->stop) ||
 	     git_commit_tree(&before, stop)))
