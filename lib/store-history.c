@@ -78,6 +78,21 @@ done:
 	return rc;
 }
 
+/*
+ * Before a walk through much of the history: its objects are read with
+ * pread, not through libgit2's mappings of the packs, which such a walk
+ * makes resident whole (see pack-read.h).  Without that backend the walk
+ * only takes more memory, so failing to add it is not an error.
+ */
+static void before_long_walk(struct crm_store *s)
+{
+	if (s->read_without_mappings)
+		return;
+	if (crm_repo_read_without_mappings(s->repo))
+		git_error_clear();
+	s->read_without_mappings = 1;
+}
+
 int crm_store_history(struct crm_store *s, const char *path,
 		      crm_history_cb cb, void *data)
 {
@@ -94,6 +109,9 @@ int crm_store_history(struct crm_store *s, const char *path,
 	}
 	if ((rc = crm_blob_at(&here, c, path)))
 		goto done;
+	/* each commit is read once: libgit2's cache would only fill up */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	before_long_walk(s);
 	/* first parent only: a merge shows as one change, as git log does */
 	while (c) {
 		if (git_commit_parentcount(c) &&
@@ -114,6 +132,7 @@ int crm_store_history(struct crm_store *s, const char *path,
 		here = before;
 	}
 done:
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	git_commit_free(c);
 	git_commit_free(parent);
 	strbuf_release(&branch);
@@ -466,6 +485,8 @@ int crm_store_commit_before(struct crm_store *s, time_t end, char out[41])
 		goto none;
 	}
 	/* first parent: the store's own line, as `git log --first-parent` */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	before_long_walk(s);
 	while (c && (time_t)git_commit_time(c) > end) {
 		if (!git_commit_parentcount(c) ||
 		    git_commit_parent(&parent, c, 0)) {
@@ -487,6 +508,7 @@ int crm_store_commit_before(struct crm_store *s, time_t end, char out[41])
 none:
 	crm_error_set(CRM_ENOTFOUND, "the store has no commit that old");
 done:
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 1);
 	git_commit_free(c);
 	strbuf_release(&branch);
 	return rc;
@@ -948,19 +970,9 @@ int crm_store_stage_events(struct crm_store *s, time_t until,
 	strbuf_addf(&path, "%s%s", s->gitdir, STAGES_CACHE);
 	f = fopen(path.buf, "r");
 	has_cache = read_cached_head(f, &cached);
-	/*
-	 * The walk reads each object once: libgit2's object cache would
-	 * only fill up.  Nor are the objects read through libgit2's
-	 * mappings of the packs: the walk would touch every page of the
-	 * index (see pack-read.h).  Without that backend the walk is only
-	 * bigger, so a failure to add it is not one of the report's.
-	 */
+	/* the walk reads each object once: libgit2's cache would fill up */
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-	if (!w.s->read_without_mappings) {
-		if (crm_repo_read_without_mappings(s->repo))
-			git_error_clear();
-		w.s->read_without_mappings = 1;
-	}
+	before_long_walk(s);
 	rc = walk_line(&w, &tip, has_cache ? &cached : NULL);
 	if (rc)
 		goto done;

@@ -77,4 +77,19 @@ test_expect_success 'undo takes no arguments' '
 	test_must_fail 2 crm undo extra 2>err
 '
 
+test_expect_success 'history: the same from a pack of deltas, by offset or by id' '
+	for i in 1 2 3 4 5 6; do
+		crm log jane "call $i" >/dev/null || return 1
+	done &&
+	crm history jane >loose &&
+	git -C "$CRM_DIR" repack -q -a -d -f --depth=50 &&
+	test $(git -C "$CRM_DIR" count-objects | cut -d" " -f1) = 0 &&
+	crm history jane >packed &&
+	test_cmp loose packed &&
+	git -C "$CRM_DIR" -c repack.useDeltaBaseOffset=false repack -q -a -d -f &&
+	crm history jane >packed &&
+	test_cmp loose packed &&
+	test $(grep -c "text: call [1-6]}" packed) = 6
+'
+
 test_done
