@@ -603,8 +603,9 @@ static int read_deal_stages(struct crm_store *s, const git_oid *id,
 	git_error_clear();
 	crm_node_free(root);
 	git_blob_free(blob);
+	/* a copy of the exact size: the memo holds one per record */
 	if (lines.len)
-		*out = strbuf_detach(&lines, NULL);
+		*out = xstrndup(lines.buf, lines.len);
 	strbuf_release(&lines);
 	return 0;
 }
