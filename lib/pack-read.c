@@ -32,9 +32,13 @@
 
 /* One id in this many of an index is kept in memory. */
 #define SAMPLE_EVERY 64
-/* Delta bases kept, by pack offset: git's own delta base cache. */
+/*
+ * Delta bases kept, by pack offset, as git's own delta base cache does.
+ * The first report all at 100k: 8 MiB here, 56.2 MB and 241 s; 4 MiB,
+ * 50.2 MB and 245 s.
+ */
 #define CACHE_SLOTS 1024
-#define CACHE_BYTES ((size_t)8 << 20)
+#define CACHE_BYTES ((size_t)4 << 20)
 #define CACHE_MAX_OBJECT ((size_t)1 << 20)
 /* Anything longer is a damaged pack (git's own limit is 50 or 250). */
 #define MAX_CHAIN 10000
