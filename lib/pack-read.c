@@ -685,41 +685,42 @@ static int read_object(struct pread_backend *b, const git_oid *id,
 	return rc < 0 ? -1 : rc ? 0 : 1;
 }
 
-static int backend_read(void **data, size_t *len, git_object_t *type,
-			git_odb_backend *backend, const git_oid *id)
+/* read_object under the backend's lock: 0, or -1 for anything else. */
+static int locked_read(git_odb_backend *backend, const git_oid *id,
+		       struct object *o)
 {
 	struct pread_backend *b = (struct pread_backend *)backend;
-	struct object o;
 	int rc;
 
 	pthread_mutex_lock(&b->lock);
-	rc = read_object(b, id, &o, 0);
+	rc = read_object(b, id, o, 0);
 	pthread_mutex_unlock(&b->lock);
-	if (rc)
+	return rc ? -1 : 0;
+}
+
+static int backend_read(void **data, size_t *len, git_object_t *type,
+			git_odb_backend *backend, const git_oid *id)
+{
+	struct object o;
+
+	if (locked_read(backend, id, &o))
 		return GIT_PASSTHROUGH;
 	*data = git_odb_backend_data_alloc(backend, o.len + 1);
-	if (!*data) {
-		free(o.data);
-		return GIT_PASSTHROUGH;
+	if (*data) {
+		memcpy(*data, o.data, o.len + 1);
+		*len = o.len;
+		*type = o.type;
 	}
-	memcpy(*data, o.data, o.len + 1);
-	*len = o.len;
-	*type = o.type;
 	free(o.data);
-	return 0;
+	return *data ? 0 : GIT_PASSTHROUGH;
 }
 
 static int backend_read_header(size_t *len, git_object_t *type,
 			       git_odb_backend *backend, const git_oid *id)
 {
-	struct pread_backend *b = (struct pread_backend *)backend;
 	struct object o;
-	int rc;
 
-	pthread_mutex_lock(&b->lock);
-	rc = read_object(b, id, &o, 0);
-	pthread_mutex_unlock(&b->lock);
-	if (rc)
+	if (locked_read(backend, id, &o))
 		return GIT_PASSTHROUGH;
 	*len = o.len;
 	*type = o.type;
