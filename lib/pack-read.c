@@ -170,7 +170,7 @@ static int read_sample(struct pack *p)
 {
 	enum { PER_READ = SAMPLE_EVERY * 51 };	/* ids: just under 64 KiB */
 	unsigned char *buf;
-	uint32_t at;
+	size_t at;
 	int rc = 0;
 
 	if (p->sampled)
@@ -179,16 +179,15 @@ static int read_sample(struct pack *p)
 	p->sample = xmalloc(p->nsample * GIT_OID_RAWSZ + 1);
 	buf = xmalloc((size_t)PER_READ * GIT_OID_RAWSZ);
 	for (at = 0; at < p->n && !rc; at += PER_READ) {
-		uint32_t count = p->n - at < PER_READ ? p->n - at : PER_READ;
-		uint32_t k;
+		size_t count = p->n - at < PER_READ ? p->n - at : PER_READ;
+		size_t k;
 
-		rc = pread_all(p->idx_fd, buf, (size_t)count * GIT_OID_RAWSZ,
-			       p->ids_at + (off_t)at * GIT_OID_RAWSZ);
+		rc = pread_all(p->idx_fd, buf, count * GIT_OID_RAWSZ,
+			       p->ids_at + (off_t)(at * GIT_OID_RAWSZ));
 		for (k = 0; !rc && k < count; k += SAMPLE_EVERY)
-			memcpy(p->sample + (size_t)(at + k) / SAMPLE_EVERY *
+			memcpy(p->sample + (at + k) / SAMPLE_EVERY *
 					   GIT_OID_RAWSZ,
-			       buf + (size_t)k * GIT_OID_RAWSZ,
-			       GIT_OID_RAWSZ);
+			       buf + k * GIT_OID_RAWSZ, GIT_OID_RAWSZ);
 	}
 	free(buf);
 	p->sampled = rc ? -1 : 1;
