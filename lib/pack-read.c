@@ -567,9 +567,10 @@ static int unpack(struct pread_backend *b, struct pack *p, uint64_t offset,
 		struct object next;
 
 		e = chain[--n];
-		if (apply_delta(&base, e.data, e.size, &next))
-			goto done;
+		rc = apply_delta(&base, e.data, e.size, &next);
 		free(e.data);
+		if (rc)
+			goto done;
 		free(base.data);
 		base = next;
 		if (n)
