@@ -40,8 +40,8 @@
 #define CACHE_SLOTS 1024
 #define CACHE_BYTES ((size_t)4 << 20)
 #define CACHE_MAX_OBJECT ((size_t)1 << 20)
-/* Anything longer is a damaged pack (git's own limit is 50 or 250). */
-#define MAX_CHAIN 10000
+/* Anything longer is a damaged pack (git's --depth goes up to 4095). */
+#define MAX_CHAIN 4096
 /* A REF_DELTA whose base is in another pack, and so on. */
 #define MAX_DEPTH 16
 /* Bigger objects are left to libgit2. */
@@ -56,6 +56,7 @@ struct pack {
 	int idx_fd, pack_fd;
 	uint32_t n;			/* objects */
 	off_t ids_at, offsets_at, large_at;
+	off_t pack_size;
 	unsigned char *sample;		/* ids 0, SAMPLE_EVERY, ... */
 	size_t nsample;
 	int sampled;			/* 1 done, -1 failed */
@@ -136,7 +137,7 @@ static int open_pack(struct pack *p, const char *idx_path)
 {
 	struct strbuf pack_path = STRBUF_INIT;
 	unsigned char head[8 + 256 * 4], pack_head[12];
-	struct stat st;
+	struct stat st, pack_st;
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -148,8 +149,10 @@ static int open_pack(struct pack *p, const char *idx_path)
 	    pread_all(p->idx_fd, head, sizeof(head), 0) ||
 	    memcmp(head, "\377tOc\0\0\0\2", 8) ||
 	    pread_all(p->pack_fd, pack_head, sizeof(pack_head), 0) ||
-	    memcmp(pack_head, "PACK", 4) || fstat(p->idx_fd, &st))
+	    memcmp(pack_head, "PACK", 4) || fstat(p->idx_fd, &st) ||
+	    fstat(p->pack_fd, &pack_st))
 		goto done;
+	p->pack_size = pack_st.st_size;
 	p->n = get_be32(head + 8 + 255 * 4);
 	p->ids_at = (off_t)sizeof(head);
 	p->offsets_at = p->ids_at + (off_t)p->n * (GIT_OID_RAWSZ + 4);
@@ -369,6 +372,12 @@ static int read_entry(struct pread_backend *b, struct pack *p, uint64_t offset,
 	got = pread_some(p->pack_fd, buf, FIRST_READ, (off_t)offset);
 	if (got <= 0 || !(head = parse_header(e, buf, (size_t)got)))
 		goto done;
+	/*
+	 * zlib makes at most 1032 bytes of one: a size the rest of the pack
+	 * cannot hold is damage, not worth allocating for.
+	 */
+	if (e->size / 1032 > (uint64_t)(p->pack_size - (off_t)offset) - head)
+		goto done;
 	if (!(e->data = malloc(e->size + 1)))
 		goto done;
 	rc = inflate_exactly(e->data, e->size, buf + head, (size_t)got - head,
@@ -515,6 +524,15 @@ static void cache_put(struct pread_backend *b, const struct pack *p,
 static int read_object(struct pread_backend *b, const git_oid *id,
 		       struct object *out, int depth);
 
+/* Whether the entry at `offset` is in the chain already: a loop. */
+static int in_chain(const struct entry *chain, size_t n, uint64_t offset)
+{
+	while (n > 0)
+		if (chain[--n].offset == offset)
+			return 1;
+	return 0;
+}
+
 /*
  * The object at `offset` of pack `p`: its chain of deltas is read down
  * to a base (whole, or cached), then applied back up, each result on
@@ -548,20 +566,23 @@ static int unpack(struct pread_backend *b, struct pack *p, uint64_t offset,
 		chain[n++] = e;
 		if (e.type == OBJ_OFS_DELTA) {
 			offset = e.base_offset;
-			continue;
-		}
-		where = find_offset(p, &e.base_id, &found);
-		if (where < 0)
-			goto done;
-		if (where) {
+		} else {
+			where = find_offset(p, &e.base_id, &found);
+			if (where < 0)
+				goto done;
+			if (!where) {
+				/* a base elsewhere: another pack, or loose */
+				if (depth >= MAX_DEPTH ||
+				    read_object(b, &e.base_id, &base,
+						depth + 1))
+					goto done;
+				break;
+			}
 			offset = found;
-			continue;
 		}
-		/* a base elsewhere: another pack, or loose */
-		if (depth >= MAX_DEPTH ||
-		    read_object(b, &e.base_id, &base, depth + 1))
+		/* a base by id can lead back, in a damaged pack */
+		if (in_chain(chain, n, offset))
 			goto done;
-		break;
 	}
 	while (n > 0) {
 		struct object next;
