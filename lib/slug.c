@@ -39,17 +39,6 @@ int crm_id_valid(const char *id)
 	return !crm_id_reserved(id);
 }
 
-/* FNV-1a: small, stable across machines and versions, good enough. */
-static unsigned long long fnv1a(const char *s)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 void crm_slug(struct strbuf *out, const char *name)
 {
@@ -88,7 +77,9 @@ void crm_slug(struct strbuf *out, const char *name)
 	if (!slug.len) {
 		if (crm_text_nfc(&nfc, name, strlen(name)) < 0)
 			strbuf_addstr(&nfc, name);
-		strbuf_addf(&slug, "c-%08llx", fnv1a(nfc.buf) & 0xffffffffULL);
+		strbuf_addf(&slug, "c-%08llx",
+			    (unsigned long long)crm_fnv1a(nfc.buf) &
+			    0xffffffffULL);
 	}
 	if (crm_id_reserved(slug.buf))
 		strbuf_addstr(&slug, "-1");

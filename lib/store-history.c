@@ -541,12 +541,8 @@ static void stage_memo_init(struct stage_memo *m)
 
 static size_t memo_slot(const char *path)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = crm_fnv1a(path);
 
-	for (; *path; path++) {
-		h ^= (unsigned char)*path;
-		h *= 1099511628211ULL;
-	}
 	return (size_t)(h ^ h >> 32) & (MEMO_SLOTS - 1);
 }
 

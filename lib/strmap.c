@@ -6,13 +6,7 @@
 
 static size_t hash(const char *s)
 {
-	size_t h = 1469598103934665603ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return (size_t)crm_fnv1a(s);
 }
 
 static void grow(struct crm_strmap *m)

@@ -129,3 +129,14 @@ size_t edit_distance(const char *a, const char *b, size_t limit)
 	free(rows);
 	return d > limit ? limit + 1 : d;
 }
+
+uint64_t crm_fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

@@ -39,5 +39,7 @@ int ascii_casecmp(const char *a, const char *b);
  */
 size_t edit_distance(const char *a, const char *b, size_t limit);
 char *ascii_strcasestr(const char *haystack, const char *needle);
+/* FNV-1a, 64 bits: small, stable across machines and versions. */
+uint64_t crm_fnv1a(const char *s);
 
 #endif
