@@ -252,8 +252,8 @@ wait_remote_packs() {
 test_expect_success 'pushes to a path remote start its git gc --auto, as receive-pack does' '
 	git -C remote.git config gc.autoPackLimit 2 &&
 	# each push waits for the gc it starts: a push racing that gc once
-	# failed to move the branch in CI ("target OID ... doesn't exist"),
-	# a race of crm's path push not yet understood
+	# failed to move the branch in CI (the target OID was not found),
+	# a race of the path push not yet understood
 	for i in 1 2 3 4; do
 		$A log jane "push $i" && $A sync >/dev/null &&
 		wait_remote_packs 2 || return 1
